@@ -1,0 +1,127 @@
+/**
+ * In-memory shapes of every record that crosses a topic. The Avro schemas in
+ * `schemas/` are the wire contract; these types mirror the newest reader version of each.
+ */
+
+/** Where a record came from: the first topic/partition/offset it was read at, and every stage since. */
+export interface Lineage {
+  sourceTopic: string;
+  sourcePartition: number;
+  sourceOffset: number;
+  stages: string[];
+}
+
+/** reviews.raw: what users produce. */
+export interface RawReview {
+  id: string;
+  text: string;
+  label: number | null; // 0 negative, 1 positive
+  rating: number | null;
+  source: string | null;
+  ingestedAt: number; // epoch ms
+}
+
+export interface Redactions {
+  email: number;
+  phone: number;
+  url: number;
+  card: number;
+}
+
+/** reviews.clean, reviews.augmented, reviews.accepted. */
+export interface Review {
+  id: string;
+  text: string;
+  label: number | null;
+  source: string | null;
+  ingestedAt: number;
+  augmented: boolean;
+  parentId: string | null;
+  lineage: Lineage;
+  redactions: Redactions;
+}
+
+/** reviews.quarantine: a record the gate refused, with every failing reason code. */
+export interface QuarantineRecord {
+  stage: string;
+  reasons: string[];
+  review: Review;
+  quarantinedAt: number;
+}
+
+/** reviews.dlq: a record no stage could decode or process. The original bytes are kept. */
+export interface DeadLetter {
+  stage: string;
+  errorCode: string;
+  errorMessage: string;
+  sourceTopic: string;
+  sourcePartition: number;
+  sourceOffset: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  failedAt: number;
+}
+
+/** reviews.quality: windowed data-quality metrics from the gate. */
+export interface QualityMetrics {
+  stage: string;
+  instance: string;
+  windowStart: number;
+  windowEnd: number;
+  count: number;
+  accepted: number;
+  quarantined: number;
+  positiveRate: number;
+  lengthMean: number;
+  lengthP50: number;
+  lengthP95: number;
+  lengthPsi: number | null; // drift of the length distribution against the reference window
+  oovRate: number | null;
+  reasons: Record<string, number>;
+}
+
+export interface PartitionOffset {
+  topic: string;
+  partition: number;
+  /** The next offset to read: every record below it is in the model. */
+  offset: number;
+}
+
+export interface ModelMetrics {
+  prequentialAccuracy: number | null;
+  holdoutAccuracy: number | null;
+  /** Holdout accuracy of the uncompressed weights, to show what compression costs. */
+  holdoutAccuracyFullPrecision: number | null;
+  holdoutSize: number;
+  loss: number | null;
+}
+
+/** models.updates: the manifest of one published model version. */
+export interface ModelVersion {
+  model: string;
+  version: number;
+  parentVersion: number | null;
+  createdAt: number;
+  backend: string;
+  examplesSeen: number;
+  offsets: PartitionOffset[];
+  metrics: ModelMetrics;
+  /** The trainer's configuration (model kind, hyper-parameters), as JSON. */
+  configJson: string;
+  hashing: { buckets: number; ngrams: number; seed: number };
+  weights: {
+    encoding: 'float32' | 'float16' | 'int8';
+    sha256: string; // of the assembled weight bytes
+    bytes: number;
+    chunks: number;
+  };
+}
+
+/** models.updates: one piece of a version's weights, published before its manifest. */
+export interface ModelChunk {
+  model: string;
+  version: number;
+  index: number;
+  count: number;
+  data: Buffer;
+}
