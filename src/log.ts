@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import pino, { type Logger } from 'pino';
 
 /**
  * The one root logger. Components take a child with bound context

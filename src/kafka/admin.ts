@@ -1,0 +1,87 @@
+import type { Admin } from 'kafkajs';
+import { kafkaCall } from './errors.js';
+import type { GroupLag, TopicSpec } from './types.js';
+
+export interface TopicDescription {
+  name: string;
+  partitions: Array<{ partition: number; leader: number; replicas: number[]; isr: number[] }>;
+}
+
+export interface ClusterDescription {
+  clusterId: string;
+  controller: number | null;
+  brokers: Array<{ nodeId: number; host: string; port: number }>;
+}
+
+/** Admin operations reviewflow needs: idempotent topic creation, descriptions, offsets and lag. */
+export class AdminPort {
+  constructor(private readonly admin: Admin) {}
+
+  describeCluster(): Promise<ClusterDescription> {
+    return kafkaCall('describe cluster', () => this.admin.describeCluster());
+  }
+
+  async listTopics(): Promise<string[]> {
+    return kafkaCall('list topics', () => this.admin.listTopics());
+  }
+
+  /** Creates the topics that do not exist yet; returns the names it created. */
+  async ensureTopics(specs: TopicSpec[]): Promise<string[]> {
+    const existing = new Set(await this.listTopics());
+    const missing = specs.filter((s) => !existing.has(s.name));
+    if (missing.length === 0) return [];
+    await kafkaCall('create topics', () =>
+      this.admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((s) => ({
+          topic: s.name,
+          numPartitions: s.partitions,
+          replicationFactor: s.replicationFactor,
+          configEntries: Object.entries(s.config ?? {}).map(([name, value]) => ({ name, value })),
+        })),
+      }),
+    );
+    return missing.map((s) => s.name);
+  }
+
+  async deleteTopics(names: string[]): Promise<void> {
+    if (names.length === 0) return;
+    await kafkaCall('delete topics', () => this.admin.deleteTopics({ topics: names, timeout: 30_000 }));
+  }
+
+  async describeTopics(names: string[]): Promise<TopicDescription[]> {
+    const { topics } = await kafkaCall('describe topics', () => this.admin.fetchTopicMetadata({ topics: names }));
+    return topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions
+        .map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: p.replicas, isr: p.isr }))
+        .sort((a, b) => a.partition - b.partition),
+    }));
+  }
+
+  /** Earliest and end offset per partition; end - earliest is what a reader can still see. */
+  async topicOffsets(topic: string): Promise<Array<{ partition: number; low: number; high: number }>> {
+    const offsets = await kafkaCall(`fetch offsets of ${topic}`, () => this.admin.fetchTopicOffsets(topic));
+    return offsets.map((o) => ({ partition: o.partition, low: Number(o.low), high: Number(o.high) })).sort((a, b) => a.partition - b.partition);
+  }
+
+  async groupLag(groupId: string, topic: string): Promise<GroupLag> {
+    const [ends, committed] = await Promise.all([
+      this.topicOffsets(topic),
+      kafkaCall(`fetch offsets of group ${groupId}`, () => this.admin.fetchOffsets({ groupId, topics: [topic] })),
+    ]);
+    const committedByPartition = new Map<number, number>();
+    for (const t of committed) for (const p of t.partitions) committedByPartition.set(p.partition, Number(p.offset));
+    const partitions = ends.map(({ partition, low, high }) => {
+      const raw = committedByPartition.get(partition) ?? -1;
+      const position = raw < 0 ? low : raw; // -1: the group never committed here
+      return { partition, committed: raw, end: high, lag: Math.max(0, high - position) };
+    });
+    return { groupId, topic, partitions, total: partitions.reduce((s, p) => s + p.lag, 0) };
+  }
+
+  async deleteGroups(groupIds: string[]): Promise<void> {
+    if (groupIds.length === 0) return;
+    await kafkaCall('delete groups', () => this.admin.deleteGroups(groupIds));
+  }
+}

@@ -1,0 +1,46 @@
+import kafkajs, { type KafkaConfig, type logCreator, type SASLOptions } from 'kafkajs';
+import { childLogger } from '../log.js';
+import type { KafkaSettings } from './settings.js';
+
+const { Kafka, logLevel } = kafkajs;
+
+/** kafkajs logs go through pino, at the level pino would print them. */
+const pinoLogCreator: logCreator = () => {
+  const log = childLogger({ component: 'kafkajs' });
+  return ({ level, log: entry }) => {
+    const { message, ...rest } = entry;
+    if (level === logLevel.ERROR) log.error(rest, message);
+    else if (level === logLevel.WARN) log.warn(rest, message);
+    else if (level === logLevel.INFO) log.debug(rest, message); // kafkajs INFO is chatty (joins, commits)
+    else log.trace(rest, message);
+  };
+};
+
+export function createKafkaClient(settings: KafkaSettings): InstanceType<typeof Kafka> {
+  const config: KafkaConfig = {
+    clientId: settings.clientId,
+    brokers: settings.brokers,
+    connectionTimeout: settings.connectionTimeoutMs,
+    requestTimeout: settings.requestTimeoutMs,
+    logLevel: logLevel.WARN,
+    logCreator: pinoLogCreator,
+    retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 10_000 },
+  };
+  if (settings.tls) {
+    config.ssl = {
+      rejectUnauthorized: settings.tls.rejectUnauthorized,
+      ...(settings.tls.ca ? { ca: [settings.tls.ca] } : {}),
+      ...(settings.tls.cert ? { cert: settings.tls.cert } : {}),
+      ...(settings.tls.key ? { key: settings.tls.key } : {}),
+      ...(settings.tls.servername ? { servername: settings.tls.servername } : {}),
+    };
+  }
+  if (settings.sasl) {
+    config.sasl = {
+      mechanism: settings.sasl.mechanism,
+      username: settings.sasl.username,
+      password: settings.sasl.password,
+    } as SASLOptions;
+  }
+  return new Kafka(config);
+}

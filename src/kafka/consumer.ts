@@ -1,0 +1,137 @@
+import type { Consumer, IHeaders, KafkaMessage } from 'kafkajs';
+import { kafkaCall } from './errors.js';
+import type { ConsumedBatch, ConsumedMessage, Headers, PartitionOffsetCommit } from './types.js';
+
+export interface ConsumerOptions {
+  groupId: string;
+  topics: string[];
+  /** Where a group with no committed offset starts. reviewflow stages start at the beginning. */
+  fromBeginning?: boolean;
+  /** Read only committed transactional records (exactly-once downstream). */
+  readCommitted?: boolean;
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  /** Upper bound on bytes fetched per partition per request: bounds memory per batch. */
+  maxBytesPerPartition?: number;
+  maxBytes?: number;
+  maxWaitTimeMs?: number;
+  /** How many partitions' batches may be processed at the same time. */
+  partitionsConcurrently?: number;
+}
+
+export interface BatchControls {
+  /** Keeps group membership alive during long work (call between chunks of work). */
+  heartbeat(): Promise<void>;
+  /** False once stop() began: finish the work in hand, then return. */
+  isRunning(): boolean;
+  /** True when a rebalance took this partition away: drop the batch, do not commit. */
+  isStale(): boolean;
+  /** Commits offsets for this group (at-least-once: after outputs were acknowledged). */
+  commit(offsets: PartitionOffsetCommit[]): Promise<void>;
+}
+
+export type BatchHandler = (batch: ConsumedBatch, controls: BatchControls) => Promise<void>;
+
+function decodeHeaders(headers: IHeaders | undefined): Headers {
+  const out: Headers = {};
+  if (!headers) return out;
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) out[name] = Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
+  }
+  return out;
+}
+
+function toConsumed(m: KafkaMessage): ConsumedMessage {
+  return { key: m.key, value: m.value, headers: decodeHeaders(m.headers), offset: Number(m.offset), timestamp: Number(m.timestamp) };
+}
+
+/** A consumer-group member that hands whole batches to one handler and commits only when told. */
+export class ConsumerPort {
+  private running = false;
+
+  constructor(
+    private readonly consumer: Consumer,
+    readonly options: ConsumerOptions,
+  ) {}
+
+  static config(options: ConsumerOptions): Parameters<InstanceType<typeof import('kafkajs').Kafka>['consumer']>[0] {
+    return {
+      groupId: options.groupId,
+      readUncommitted: !options.readCommitted,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
+      maxBytesPerPartition: options.maxBytesPerPartition ?? 1_048_576,
+      maxBytes: options.maxBytes ?? 10_485_760,
+      maxWaitTimeInMs: options.maxWaitTimeMs ?? 250,
+      allowAutoTopicCreation: false,
+    };
+  }
+
+  async run(handler: BatchHandler): Promise<void> {
+    await kafkaCall(`connect consumer ${this.options.groupId}`, () => this.consumer.connect());
+    await kafkaCall(`subscribe ${this.options.topics.join(',')}`, () =>
+      this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? true }),
+    );
+    this.running = true;
+    await kafkaCall('start consuming', () =>
+      this.consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 1,
+        eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+          if (batch.isEmpty()) return;
+          const consumed: ConsumedBatch = {
+            topic: batch.topic,
+            partition: batch.partition,
+            messages: batch.messages.map(toConsumed),
+            highWatermark: Number(batch.highWatermark),
+          };
+          await handler(consumed, {
+            heartbeat,
+            isRunning: () => this.running && isRunning(),
+            isStale,
+            commit: (offsets) => this.commit(offsets),
+          });
+          // the handler took the whole batch: move the fetch position past it
+          if (!isStale()) resolveOffset(batch.lastOffset());
+        },
+      }),
+    );
+  }
+
+  async commit(offsets: PartitionOffsetCommit[]): Promise<void> {
+    if (offsets.length === 0) return;
+    await kafkaCall(`commit offsets of ${this.options.groupId}`, () =>
+      this.consumer.commitOffsets(offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: String(o.offset) }))),
+    );
+  }
+
+  pause(topic: string, partitions?: number[]): void {
+    this.consumer.pause([{ topic, ...(partitions ? { partitions } : {}) }]);
+  }
+
+  resume(topic: string, partitions?: number[]): void {
+    this.consumer.resume([{ topic, ...(partitions ? { partitions } : {}) }]);
+  }
+
+  /** Seeks a partition to an offset; effective once the consumer is running. */
+  seek(topic: string, partition: number, offset: number): void {
+    this.consumer.seek({ topic, partition, offset: String(offset) });
+  }
+
+  /** Stops fetching; the batch in hand finishes (and commits) before disconnect resolves. */
+  async stop(): Promise<void> {
+    this.running = false;
+    await kafkaCall('disconnect consumer', () => this.consumer.disconnect());
+  }
+
+  onCrash(listener: (error: Error, restart: boolean) => void): void {
+    this.consumer.on(this.consumer.events.CRASH, (event) => listener(event.payload.error, event.payload.restart));
+  }
+
+  onGroupJoin(listener: (assignment: Record<string, number[]>) => void): void {
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => listener(event.payload.memberAssignment));
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * The narrow port to Kafka: the only module that imports kafkajs. Everything else
+ * speaks in OutgoingMessage / ConsumedBatch and ReviewflowError.
+ */
+import { AdminPort } from './admin.js';
+import { createKafkaClient } from './client.js';
+import { ConsumerPort, type ConsumerOptions } from './consumer.js';
+import { kafkaCall } from './errors.js';
+import { ProducerPort, type ProducerOptions } from './producer.js';
+import type { KafkaSettings } from './settings.js';
+
+export class KafkaPort {
+  private readonly client: ReturnType<typeof createKafkaClient>;
+
+  constructor(readonly settings: KafkaSettings) {
+    this.client = createKafkaClient(settings);
+  }
+
+  /** Runs `work` with a connected admin client and disconnects after. */
+  async withAdmin<T>(work: (admin: AdminPort) => Promise<T>): Promise<T> {
+    const admin = this.client.admin();
+    await kafkaCall('connect admin', () => admin.connect());
+    try {
+      return await work(new AdminPort(admin));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  producer(options: ProducerOptions = {}): ProducerPort {
+    return new ProducerPort(this.client.producer(ProducerPort.options(options)), options.transactionalId !== undefined);
+  }
+
+  consumer(options: ConsumerOptions): ConsumerPort {
+    return new ConsumerPort(this.client.consumer(ConsumerPort.config(options)), options);
+  }
+}
+
+export { AdminPort, ConsumerPort, ProducerPort };
+export type { ConsumerOptions, ProducerOptions, KafkaSettings };
+export type { BatchControls, BatchHandler } from './consumer.js';
+export type { ClusterDescription, TopicDescription } from './admin.js';
+export * from './types.js';
+export { redactSettings } from './settings.js';
+export type { SaslSettings, TlsSettings } from './settings.js';
+export { mapKafkaError } from './errors.js';

@@ -1,0 +1,91 @@
+import kafkajs, { type Producer, type Message } from 'kafkajs';
+import { kafkaCall } from './errors.js';
+import type { OutgoingMessage, PartitionOffsetCommit, TopicMessages } from './types.js';
+
+const { Partitioners } = kafkajs;
+
+export interface ProducerOptions {
+  /** Idempotent producer (no duplicates from producer retries). On by default. */
+  idempotent?: boolean;
+  /** Set for exactly-once: the producer then only sends inside `transaction()`. */
+  transactionalId?: string;
+  transactionTimeoutMs?: number;
+}
+
+function toKafkaMessage(m: OutgoingMessage): Message {
+  const msg: Message = { key: m.key, value: m.value };
+  if (m.headers) msg.headers = m.headers;
+  if (m.partition !== undefined) msg.partition = m.partition;
+  return msg;
+}
+
+export interface TransactionScope {
+  send(batches: TopicMessages[]): Promise<void>;
+  /** Commits consumer offsets as part of the transaction (consume-transform-produce). */
+  sendOffsets(groupId: string, offsets: PartitionOffsetCommit[]): Promise<void>;
+}
+
+export class ProducerPort {
+  private connected = false;
+
+  constructor(
+    private readonly producer: Producer,
+    readonly transactional: boolean,
+  ) {}
+
+  static options(options: ProducerOptions): Parameters<InstanceType<typeof kafkajs.Kafka>['producer']>[0] {
+    return {
+      createPartitioner: Partitioners.DefaultPartitioner, // murmur2, same as the Java client
+      idempotent: options.idempotent ?? true,
+      maxInFlightRequests: options.idempotent === false ? undefined : 1,
+      ...(options.transactionalId ? { transactionalId: options.transactionalId, transactionTimeout: options.transactionTimeoutMs ?? 60_000 } : {}),
+    };
+  }
+
+  async connect(): Promise<void> {
+    if (this.connected) return;
+    await kafkaCall('connect producer', () => this.producer.connect());
+    this.connected = true;
+  }
+
+  /** Sends to several topics in one request per broker; resolves when all replicas acknowledged. */
+  async send(batches: TopicMessages[]): Promise<void> {
+    const topicMessages = batches.filter((b) => b.messages.length > 0).map((b) => ({ topic: b.topic, messages: b.messages.map(toKafkaMessage) }));
+    if (topicMessages.length === 0) return;
+    await kafkaCall('produce', () => this.producer.sendBatch({ topicMessages, acks: -1 }));
+  }
+
+  /** Runs `work` in one Kafka transaction: all its sends and offsets commit together or not at all. */
+  async transaction(work: (scope: TransactionScope) => Promise<void>): Promise<void> {
+    const tx = await kafkaCall('begin transaction', () => this.producer.transaction());
+    try {
+      await work({
+        send: async (batches) => {
+          const topicMessages = batches.filter((b) => b.messages.length > 0).map((b) => ({ topic: b.topic, messages: b.messages.map(toKafkaMessage) }));
+          if (topicMessages.length > 0) await kafkaCall('produce in transaction', () => tx.sendBatch({ topicMessages, acks: -1 }));
+        },
+        sendOffsets: async (groupId, offsets) => {
+          const byTopic = new Map<string, Array<{ partition: number; offset: string }>>();
+          for (const o of offsets) {
+            const list = byTopic.get(o.topic) ?? [];
+            list.push({ partition: o.partition, offset: String(o.offset) });
+            byTopic.set(o.topic, list);
+          }
+          await kafkaCall('send offsets to transaction', () =>
+            tx.sendOffsets({ consumerGroupId: groupId, topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) }),
+          );
+        },
+      });
+      await kafkaCall('commit transaction', () => tx.commit());
+    } catch (err) {
+      if (tx.isActive()) await kafkaCall('abort transaction', () => tx.abort());
+      throw err;
+    }
+  }
+
+  async disconnect(): Promise<void> {
+    if (!this.connected) return;
+    this.connected = false;
+    await kafkaCall('disconnect producer', () => this.producer.disconnect());
+  }
+}

@@ -1,0 +1,52 @@
+/** The shapes that cross the Kafka port. Nothing outside src/kafka sees a kafkajs type. */
+
+export type Headers = Record<string, string>;
+
+export interface OutgoingMessage {
+  key: Buffer | string | null;
+  value: Buffer | null;
+  headers?: Headers;
+  /** Pin a partition (for changelogs and model chunks); otherwise the key decides. */
+  partition?: number;
+}
+
+export interface TopicMessages {
+  topic: string;
+  messages: OutgoingMessage[];
+}
+
+export interface ConsumedMessage {
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Headers;
+  offset: number;
+  timestamp: number;
+}
+
+export interface ConsumedBatch {
+  topic: string;
+  partition: number;
+  messages: ConsumedMessage[];
+  highWatermark: number;
+}
+
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+  config?: Record<string, string>;
+}
+
+export interface PartitionOffsetCommit {
+  topic: string;
+  partition: number;
+  /** The next offset to read. */
+  offset: number;
+}
+
+export interface GroupLag {
+  groupId: string;
+  topic: string;
+  partitions: Array<{ partition: number; committed: number; end: number; lag: number }>;
+  total: number;
+}
