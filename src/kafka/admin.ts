@@ -80,6 +80,23 @@ export class AdminPort {
     return { groupId, topic, partitions, total: partitions.reduce((s, p) => s + p.lag, 0) };
   }
 
+  /**
+   * Points an inactive group at explicit offsets (the trainer resumes from the offsets
+   * recorded in its last published model). Partitions not listed start at the earliest.
+   */
+  async setGroupOffsets(groupId: string, topic: string, offsets: Array<{ partition: number; offset: number }>): Promise<void> {
+    const ends = await this.topicOffsets(topic);
+    const given = new Map(offsets.map((o) => [o.partition, o.offset]));
+    const partitions = ends.map(({ partition, low }) => ({ partition, offset: String(given.get(partition) ?? low) }));
+    await kafkaCall(`set offsets of group ${groupId}`, () => this.admin.setOffsets({ groupId, topic, partitions }));
+  }
+
+  /** How many members a consumer group has right now (0 when it is empty or unknown). */
+  async groupMembers(groupId: string): Promise<number> {
+    const { groups } = await kafkaCall(`describe group ${groupId}`, () => this.admin.describeGroups([groupId]));
+    return groups[0]?.members.length ?? 0;
+  }
+
   async deleteGroups(groupIds: string[]): Promise<void> {
     if (groupIds.length === 0) return;
     await kafkaCall('delete groups', () => this.admin.deleteGroups(groupIds));

@@ -9,8 +9,9 @@ const pinoLogCreator: logCreator = () => {
   const log = childLogger({ component: 'kafkajs' });
   return ({ level, log: entry }) => {
     const { message, ...rest } = entry;
-    if (level === logLevel.ERROR) log.error(rest, message);
-    else if (level === logLevel.WARN) log.warn(rest, message);
+    // kafkajs logs retriable protocol errors at ERROR before retrying them; what fails for
+    // good reaches us as a thrown error that we log with context, so these are warnings.
+    if (level === logLevel.ERROR || level === logLevel.WARN) log.warn(rest, message);
     else if (level === logLevel.INFO) log.debug(rest, message); // kafkajs INFO is chatty (joins, commits)
     else log.trace(rest, message);
   };

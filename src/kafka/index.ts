@@ -8,6 +8,8 @@ import { ConsumerPort, type ConsumerOptions } from './consumer.js';
 import { kafkaCall } from './errors.js';
 import { ProducerPort, type ProducerOptions } from './producer.js';
 import type { KafkaSettings } from './settings.js';
+import { readToEnd, type ReadToEndOptions } from './read.js';
+import type { ConsumedMessage } from './types.js';
 
 export class KafkaPort {
   private readonly client: ReturnType<typeof createKafkaClient>;
@@ -34,6 +36,11 @@ export class KafkaPort {
   consumer(options: ConsumerOptions): ConsumerPort {
     return new ConsumerPort(this.client.consumer(ConsumerPort.config(options)), options);
   }
+
+  /** Reads a topic from the beginning to its current end (see read.ts). */
+  readToEnd(options: ReadToEndOptions, onMessage: (m: ConsumedMessage, partition: number) => void): Promise<number> {
+    return readToEnd({ admin: (work) => this.withAdmin(work), consumer: (o) => this.consumer(o) }, options, onMessage);
+  }
 }
 
 export { AdminPort, ConsumerPort, ProducerPort };
@@ -44,3 +51,4 @@ export * from './types.js';
 export { redactSettings } from './settings.js';
 export type { SaslSettings, TlsSettings } from './settings.js';
 export { mapKafkaError } from './errors.js';
+export type { ReadToEndOptions } from './read.js';

@@ -38,6 +38,8 @@ export class ProducerPort {
       createPartitioner: Partitioners.DefaultPartitioner, // murmur2, same as the Java client
       idempotent: options.idempotent ?? true,
       maxInFlightRequests: options.idempotent === false ? undefined : 1,
+      // kafkajs wants unbounded retries for idempotence; callers bound the total with their own backoff
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 5_000 },
       ...(options.transactionalId ? { transactionalId: options.transactionalId, transactionTimeout: options.transactionTimeoutMs ?? 60_000 } : {}),
     };
   }

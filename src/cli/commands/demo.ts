@@ -1,0 +1,127 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { BrokerManager } from '../../broker/manager.js';
+import { INPUT_FORMATS, type InputFormat } from '../../ingest/index.js';
+import { topicSpecs } from '../../topology/index.js';
+import { action } from '../action.js';
+import type { CliContext } from '../context.js';
+import { emit, note } from '../output.js';
+import { parseDurationOption, parseIntOption } from '../options.js';
+import { untilSignal } from './run.js';
+
+interface DemoOptions {
+  file?: string;
+  format: string;
+  duration?: number;
+  versions?: number;
+  seed: number;
+  rate: number;
+  report: string;
+}
+
+/** Where the synthetic stream stopped last time, so a second demo continues it. */
+function demoStatePath(): string {
+  return join(process.cwd(), '.reviewflow', 'demo.json');
+}
+
+function readNextIndex(seed: number): number {
+  const path = demoStatePath();
+  if (!existsSync(path)) return 0;
+  const state = JSON.parse(readFileSync(path, 'utf8')) as { seed: number; nextIndex: number };
+  return state.seed === seed ? state.nextIndex : 0;
+}
+
+async function ensureBroker(ctx: CliContext): Promise<void> {
+  if (ctx.hasBroker()) return;
+  note('no broker configured: starting the embedded Kafka (first run provisions it from Maven Central)...');
+  const state = await new BrokerManager({ log: note }).start();
+  note(`embedded Kafka ${state.version} at ${state.bootstrap} (stop it with \`npx reviewflow broker stop\`)`);
+}
+
+export function registerDemo(program: Command): void {
+  program
+    .command('demo')
+    .description('the whole topology on synthetic reviews (or --file) with live progress and a report')
+    .option('--file <path>', 'stream this file instead of synthetic reviews')
+    .option('--format <format>', `input format: ${INPUT_FORMATS.join(', ')}`, 'jsonl')
+    .option('--duration <d>', 'stop after this long (e.g. 90s, 5m)', parseDurationOption)
+    .option('--versions <n>', 'stop after this many model versions were published', parseIntOption('--versions', 1))
+    .option('--seed <s>', 'seed of the synthetic stream', parseIntOption('--seed', 0), 1)
+    .option('--rate <n>', 'synthetic records per second', parseIntOption('--rate', 1, 1_000_000), 5_000)
+    .option('--report <path>', 'where to write the HTML report', 'report.html')
+    .action(
+      action(async (ctx, opts: DemoOptions) => {
+        const startedAt = Date.now();
+        // heavy modules (tfjs, wordnet) load only for the commands that run stages
+        const { Pipeline } = await import('../../runtime/pipeline.js');
+        const { Feeder } = await import('../demo/feeder.js');
+        const { Progress } = await import('../demo/progress.js');
+        const { collectReportData } = await import('../demo/report-data.js');
+        const { renderTerminalSummary, writeReport } = await import('../../report/index.js');
+        await ensureBroker(ctx);
+        const { topology, kafka } = ctx;
+        const created = await kafka.withAdmin((a) => a.ensureTopics(topicSpecs(topology)));
+        note(`topology ${topology.name}: ${topology.stages.map((s) => s.id).join(' → ')}${created.length ? ` (created ${created.length} topics)` : ''}`);
+
+        let versions = 0;
+        let rejectedCandidates = 0;
+        let reachedVersions: () => void = () => {};
+        const enough = new Promise<void>((r) => (reachedVersions = r));
+        let progress: InstanceType<typeof Progress> | undefined;
+        const pipeline = new Pipeline({
+          kafka,
+          topology,
+          instance: `demo-${process.pid}`,
+          onModelPublished: (m) => {
+            versions++;
+            const pct = (x: number | null): string => (x == null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
+            progress?.log(`model ${m.model} v${m.version} published: holdout ${pct(m.metrics.holdoutAccuracy)}, prequential ${pct(m.metrics.prequentialAccuracy)}, ${m.examplesSeen} examples, ${(m.weights.bytes / 1024).toFixed(0)} KiB ${m.weights.encoding}, backend ${m.backend}`);
+            if (opts.versions !== undefined && versions >= opts.versions) reachedVersions();
+          },
+          onCandidateRejected: (reason) => {
+            rejectedCandidates++;
+            progress?.log(`candidate rejected: ${reason}`);
+          },
+        });
+        const seed = opts.seed;
+        const feeder = new Feeder({ kafka, topic: topology.ingest, seed, startIndex: readNextIndex(seed), rate: opts.rate, ...(opts.file ? { file: opts.file, format: opts.format as InputFormat } : {}) });
+        await pipeline.start();
+        feeder.start();
+        progress = new Progress(pipeline, feeder);
+        progress.start();
+
+        const stops: Array<Promise<string>> = [untilSignal().then((s) => `signal ${s}`), enough.then(() => `${opts.versions} versions published`)];
+        if (opts.duration !== undefined) stops.push(new Promise((r) => setTimeout(() => r(`duration ${opts.duration! / 1000}s reached`), opts.duration)));
+        const why = await Promise.race(stops);
+        progress.log(`stopping: ${why}; draining...`);
+        await feeder.stop();
+        await pipeline.stop();
+        progress.stop();
+        mkdirSync(dirname(demoStatePath()), { recursive: true });
+        if (!opts.file) writeFileSync(demoStatePath(), JSON.stringify({ seed, nextIndex: feeder.nextIndex }));
+
+        const backend = pipeline.progress().trainers[0]?.backend ?? 'n/a';
+        const data = await collectReportData({ kafka, topology, startedAt, backend, samples: progress.samples, rejectedCandidates });
+        const reportPath = await writeReport(data, resolve(opts.report));
+        note(renderTerminalSummary(data));
+        note(`report: ${reportPath}`);
+        emit({ stopped: why, produced: feeder.produced, rejected: feeder.rejected, versionsPublished: versions, rejectedCandidates, report: reportPath, seconds: Math.round((Date.now() - startedAt) / 1000) });
+      }),
+    );
+
+  program
+    .command('report')
+    .description('write the run report (terminal summary + report.html) from what is on the topics')
+    .option('--report <path>', 'where to write the HTML report', 'report.html')
+    .action(
+      action(async (ctx, opts: { report: string }) => {
+        const { collectReportData } = await import('../demo/report-data.js');
+        const { renderTerminalSummary, writeReport } = await import('../../report/index.js');
+        const data = await collectReportData({ kafka: ctx.kafka, topology: ctx.topology, startedAt: Date.now(), backend: 'n/a' });
+        const reportPath = await writeReport(data, resolve(opts.report));
+        note(renderTerminalSummary(data));
+        emit({ report: reportPath, versions: data.versions.length, stages: data.stages.length });
+      }),
+    );
+}

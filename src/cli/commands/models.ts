@@ -1,0 +1,57 @@
+import type { Command } from 'commander';
+import { ErrorCode, ReviewflowError } from '../../errors.js';
+import { readModelHistory } from '../../models/history.js';
+import type { ModelVersion } from '../../records/types.js';
+import type { StageConfig, Topology } from '../../topology/index.js';
+import { action } from '../action.js';
+import { emit } from '../output.js';
+
+export function trainerStages(topology: Topology): StageConfig[] {
+  const trainers = topology.stages.filter((s) => s.kind === 'train');
+  if (trainers.length === 0) throw new ReviewflowError(ErrorCode.INVALID_TOPOLOGY, `${topology.file} has no train stage, so no model topic`, { retriable: false, hint: 'add a stage with kind: train' });
+  return trainers;
+}
+
+/** What `models list` shows of a version: everything but the configuration blob. */
+export function versionSummary(v: ModelVersion & { verified?: boolean }): Record<string, unknown> {
+  const { configJson: _config, ...rest } = v;
+  return rest;
+}
+
+export function registerModels(program: Command): void {
+  const models = program.command('models').description('published model versions');
+  models
+    .command('list')
+    .description('every published version with its metrics, as JSONL (oldest first)')
+    .option('--model <name>', 'only this model')
+    .action(
+      action(async (ctx, opts: { model?: string }) => {
+        let count = 0;
+        for (const topic of new Set(trainerStages(ctx.topology).map((s) => s.output))) {
+          const { versions } = await readModelHistory(ctx.kafka, topic, opts.model);
+          for (const v of versions) emit(versionSummary(v));
+          count += versions.length;
+        }
+        emit({ versions: count });
+      }),
+    );
+  models
+    .command('latest')
+    .description('the newest verified version of each model, as JSON')
+    .option('--model <name>', 'only this model')
+    .action(
+      action(async (ctx, opts: { model?: string }) => {
+        let found = 0;
+        for (const topic of new Set(trainerStages(ctx.topology).map((s) => s.output))) {
+          const { versions } = await readModelHistory(ctx.kafka, topic, opts.model);
+          const latest = new Map<string, ModelVersion & { verified: boolean }>();
+          for (const v of versions) if (v.verified) latest.set(v.model, v);
+          for (const v of latest.values()) {
+            emit(versionSummary(v));
+            found++;
+          }
+        }
+        if (found === 0) throw new ReviewflowError(ErrorCode.MODEL_NOT_FOUND, 'no verified model version has been published yet', { retriable: true, hint: 'run the train stage (`npx reviewflow run`) until it publishes' });
+      }),
+    );
+}

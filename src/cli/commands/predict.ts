@@ -1,0 +1,82 @@
+import type { Command } from 'commander';
+import { ErrorCode, ReviewflowError } from '../../errors.js';
+import { readRecords } from '../../ingest/index.js';
+import { readModelHistory } from '../../models/history.js';
+import { Predictor } from '../../models/index.js';
+import { action } from '../action.js';
+import { emit } from '../output.js';
+import { parseIntOption } from '../options.js';
+import { trainerStages } from './models.js';
+
+interface PredictOptions {
+  text?: string;
+  file?: string;
+  format: string;
+  version?: number;
+  model?: string;
+}
+
+const SLICE = 512;
+
+export function registerPredict(program: Command): void {
+  program
+    .command('predict')
+    .description('predict sentiment with a published model; with a labeled file the summary has accuracy and n')
+    .option('--text <text>', 'one text to score')
+    .option('--file <path>', 'JSONL/CSV file of reviews (labels optional)')
+    .option('--format <format>', 'jsonl or csv', 'jsonl')
+    .option('--version <v>', 'use this version instead of the newest', parseIntOption('--version', 1))
+    .option('--model <name>', 'model name (default: the first trainer\'s model)')
+    .action(
+      action(async (ctx, opts: PredictOptions) => {
+        if (!opts.text && !opts.file) throw new ReviewflowError(ErrorCode.INVALID_INPUT, 'give --text or --file', { retriable: false, hint: 'npx reviewflow predict --text "great film"' });
+        const stage = trainerStages(ctx.topology)[0]!;
+        const model = opts.model ?? (typeof stage.options.model === 'string' ? stage.options.model : undefined);
+        const { loaded } = await readModelHistory(ctx.kafka, stage.output, model);
+        const candidates = [...loaded.values()].flat();
+        const chosen = opts.version !== undefined ? candidates.find((c) => c.manifest.version === opts.version) : candidates[candidates.length - 1];
+        if (!chosen) {
+          throw new ReviewflowError(ErrorCode.MODEL_NOT_FOUND, opts.version !== undefined ? `version ${opts.version} is not on ${stage.output} (or does not verify)` : `no verified model version on ${stage.output}`, {
+            retriable: true,
+            hint: 'list versions with `npx reviewflow models list`',
+          });
+        }
+        const predictor = Predictor.fromLoaded(chosen);
+        const version = chosen.manifest.version;
+        if (opts.text) {
+          const [p] = predictor.predict([opts.text]);
+          emit({ text: opts.text, ...p, model: chosen.manifest.model, version });
+          return;
+        }
+        let n = 0;
+        let labeled = 0;
+        let correct = 0;
+        let rejected = 0;
+        let slice: Array<{ id: string; text: string; label: number | null }> = [];
+        const flush = (): void => {
+          const predictions = predictor.predict(slice.map((r) => r.text));
+          slice.forEach((r, i) => {
+            const p = predictions[i]!;
+            n++;
+            if (r.label === 0 || r.label === 1) {
+              labeled++;
+              if (p.label === r.label) correct++;
+            }
+            emit({ id: r.id, label: p.label, score: Number(p.score.toFixed(6)), ...(r.label !== null ? { expected: r.label } : {}) });
+          });
+          slice = [];
+        };
+        for await (const item of readRecords({ input: opts.file!, format: opts.format === 'csv' ? 'csv' : 'jsonl' })) {
+          if (item.kind === 'rejected') {
+            rejected++;
+            process.stderr.write(`skipped line ${item.line}: ${item.reason}\n`);
+            continue;
+          }
+          slice.push({ id: item.record.id, text: item.record.text, label: item.record.label });
+          if (slice.length >= SLICE) flush();
+        }
+        flush();
+        emit({ n, labeled, rejected, accuracy: labeled > 0 ? Number((correct / labeled).toFixed(4)) : null, model: chosen.manifest.model, version });
+      }),
+    );
+}

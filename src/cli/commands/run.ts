@@ -1,0 +1,84 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { childLogger } from '../../log.js';
+import { action } from '../action.js';
+import type { CliContext } from '../context.js';
+import { emit, note } from '../output.js';
+import { parseIntOption } from '../options.js';
+
+interface RunOptions {
+  stages?: string;
+  instances?: number;
+  instanceIndex?: number;
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+export function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(signal);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+async function runInProcess(ctx: CliContext, stageIds: string[] | undefined, index: number): Promise<void> {
+  const { Pipeline, selectStages } = await import('../../runtime/pipeline.js');
+  const log = childLogger({ component: 'run', pid: process.pid });
+  const pipeline = new Pipeline({ kafka: ctx.kafka, topology: ctx.topology, ...(stageIds ? { stages: stageIds } : {}), instance: `${process.pid}`, instanceIndex: index, logger: log });
+  const signal = untilSignal();
+  await pipeline.start();
+  note(`running ${selectStages(ctx.topology, stageIds).map((s) => s.id).join(', ')} (pid ${process.pid}); Ctrl-C drains and exits`);
+  const received = await signal;
+  note(`${received}: draining in-flight batches...`);
+  await pipeline.stop();
+  const { stages, trainers } = pipeline.progress();
+  emit({ stopped: true, signal: received, stages: stages.map((s) => ({ stage: s.stage, ...s.session })), trainers: trainers.map((t) => ({ stage: t.stage, published: t.published, rejected: t.rejected, examplesSeen: t.examplesSeen })) });
+}
+
+/** N worker processes of the same stages: one consumer group, partitions spread over them. */
+async function supervise(stageIds: string[] | undefined, instances: number, topologyPath: string): Promise<void> {
+  const main = fileURLToPath(new URL('../main.js', import.meta.url));
+  const children: ChildProcess[] = [];
+  for (let i = 0; i < instances; i++) {
+    const args = [main, 'run', '--topology', topologyPath, '--instance-index', String(i), ...(stageIds ? ['--stages', stageIds.join(',')] : [])];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('exit', (code, signal) => note(`worker ${i} (pid ${child.pid}) exited ${signal ?? code}`));
+    children.push(child);
+  }
+  note(`started ${instances} workers: ${children.map((c) => c.pid).join(', ')}`);
+  const received = await untilSignal();
+  await Promise.all(
+    children.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          if (c.exitCode !== null || c.signalCode !== null) return resolve();
+          c.once('exit', () => resolve());
+          c.kill(received);
+        }),
+    ),
+  );
+  emit({ stopped: true, signal: received, workers: instances });
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run stages until SIGINT/SIGTERM, then drain and exit 0')
+    .option('--stages <ids>', 'comma-separated stage ids (default: all)')
+    .option('--instances <n>', 'worker processes to start (one consumer group)', parseIntOption('--instances', 1, 64))
+    .option('--instance-index <i>', 'this worker\'s index (set by the supervisor)', parseIntOption('--instance-index', 0, 63))
+    .action(
+      action(async (ctx, opts: RunOptions) => {
+        const stageIds = opts.stages ? opts.stages.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+        const { selectStages } = await import('../../runtime/pipeline.js');
+        selectStages(ctx.topology, stageIds); // fail fast on unknown ids
+        if (opts.instances && opts.instances > 1) await supervise(stageIds, opts.instances, ctx.topologyPath);
+        else await runInProcess(ctx, stageIds, opts.instanceIndex ?? 0);
+      }),
+    );
+}

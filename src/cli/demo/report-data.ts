@@ -1,0 +1,70 @@
+import type { KafkaPort } from '../../kafka/index.js';
+import { readModelHistory } from '../../models/history.js';
+import { decode } from '../../records/index.js';
+import type { QualityMetrics } from '../../records/types.js';
+import type { RunReportData } from '../../report/types.js';
+import type { Topology } from '../../topology/index.js';
+import { collectStatus } from '../commands/status.js';
+import type { ThroughputSample } from './progress.js';
+
+/** Everything the run report shows, read back from Kafka (and the live samples, if any). */
+export async function collectReportData(options: {
+  kafka: KafkaPort;
+  topology: Topology;
+  startedAt: number;
+  backend: string;
+  samples?: ThroughputSample[];
+  rejectedCandidates?: number;
+}): Promise<RunReportData> {
+  const { kafka, topology } = options;
+  const { stages } = await collectStatus(kafka, topology);
+  const versions: RunReportData['versions'] = [];
+  for (const topic of new Set(topology.stages.filter((s) => s.kind === 'train').map((s) => s.output))) {
+    const { versions: history } = await readModelHistory(kafka, topic);
+    for (const v of history) {
+      versions.push({
+        model: v.model,
+        version: v.version,
+        createdAt: v.createdAt,
+        examplesSeen: v.examplesSeen,
+        holdoutAccuracy: v.metrics.holdoutAccuracy,
+        prequentialAccuracy: v.metrics.prequentialAccuracy,
+        holdoutAccuracyFullPrecision: v.metrics.holdoutAccuracyFullPrecision,
+        bytes: v.weights.bytes,
+        encoding: v.weights.encoding,
+      });
+    }
+  }
+  const quality: RunReportData['quality'] = [];
+  for (const topic of new Set(topology.stages.map((s) => s.quality).filter((t): t is string => Boolean(t)))) {
+    await kafka.readToEnd({ topic, idleMs: 1_500 }, (m) => {
+      if (!m.value) return;
+      const q: QualityMetrics = decode('quality', m.value);
+      quality.push({ windowEnd: q.windowEnd, positiveRate: q.positiveRate, lengthMean: q.lengthMean, lengthPsi: q.lengthPsi, oovRate: q.oovRate, count: q.count });
+    });
+  }
+  quality.sort((a, b) => a.windowEnd - b.windowEnd);
+  const samples = options.samples ?? [];
+  return {
+    generatedAt: Date.now(),
+    topology: `${topology.name} (${topology.file})`,
+    durationMs: Date.now() - options.startedAt,
+    backend: options.backend,
+    stages: stages.map((s) => ({
+      stage: s.stage,
+      kind: s.kind,
+      in: s.in,
+      out: s.out,
+      quarantined: s.quarantined,
+      deadLettered: s.deadLettered,
+      duplicates: s.duplicates,
+      generated: s.generated,
+      lag: s.lag,
+      reasons: s.reasons,
+      throughput: samples.filter((x) => x.stage === s.stage).map((x) => ({ t: x.t, recordsPerSec: x.recordsPerSec })),
+    })),
+    versions,
+    rejectedCandidates: options.rejectedCandidates ?? 0,
+    quality,
+  };
+}

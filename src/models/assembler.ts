@@ -1,0 +1,120 @@
+import { ErrorCode, hasCode } from '../errors.js';
+import type { ModelChunk, ModelVersion } from '../records/types.js';
+import { assembleWeights } from './chunks.js';
+import { loadModel, type LoadedModel } from './loaded-model.js';
+
+export type ModelUpdateRecord = { kind: 'manifest'; value: ModelVersion } | { kind: 'chunk'; value: ModelChunk };
+
+export type AssembleResult =
+  /** A complete, verified version: hand it to a `ModelSlot`. */
+  | { kind: 'loaded'; model: LoadedModel }
+  /** A version that will never load (incomplete or corrupt): the caller should warn. */
+  | { kind: 'ignored'; model: string; version: number; reason: string }
+  /** A chunk kept until its manifest arrives. */
+  | { kind: 'buffered'; model: string; version: number }
+  /** Nothing to do: another model, or a version not newer than the loaded one. */
+  | { kind: 'skipped'; model: string; version: number; reason: string };
+
+export interface AssemblerOptions {
+  /** Only assemble this model; records of other models are skipped. Default: every model. */
+  model?: string;
+  /** Incomplete versions kept per model before the oldest is dropped. Default 4. */
+  maxPendingVersions?: number;
+}
+
+interface PendingVersion {
+  count: number;
+  chunks: Array<ModelChunk | undefined>;
+}
+
+interface ModelState {
+  latestLoaded: number;
+  pending: Map<number, PendingVersion>;
+}
+
+/**
+ * Rebuilds model versions from the `models.updates` stream, read in topic order: chunks of
+ * a version come before its manifest, possibly interleaved with other models' records.
+ * Memory stays bounded: chunks of versions not newer than the latest loaded one are
+ * dropped, and at most `maxPendingVersions` incomplete versions are kept per model.
+ */
+export class ModelAssembler {
+  private readonly only: string | undefined;
+  private readonly maxPending: number;
+  private readonly models = new Map<string, ModelState>();
+
+  constructor(options: AssemblerOptions = {}) {
+    this.only = options.model;
+    this.maxPending = options.maxPendingVersions ?? 4;
+  }
+
+  add(record: ModelUpdateRecord): AssembleResult {
+    const { model, version } = record.value;
+    if (this.only !== undefined && model !== this.only) return { kind: 'skipped', model, version, reason: `not model ${this.only}` };
+    const state = this.stateOf(model);
+    if (version <= state.latestLoaded) {
+      return { kind: 'skipped', model, version, reason: `version ${version} is not newer than loaded version ${state.latestLoaded}` };
+    }
+    return record.kind === 'chunk' ? this.addChunk(state, record.value) : this.addManifest(state, record.value);
+  }
+
+  /** Bytes held in incomplete versions (for metrics and tests). */
+  pendingBytes(): number {
+    let total = 0;
+    for (const state of this.models.values()) {
+      for (const pending of state.pending.values()) for (const c of pending.chunks) total += c?.data.length ?? 0;
+    }
+    return total;
+  }
+
+  private stateOf(model: string): ModelState {
+    let state = this.models.get(model);
+    if (!state) {
+      state = { latestLoaded: -Infinity, pending: new Map() };
+      this.models.set(model, state);
+    }
+    return state;
+  }
+
+  private addChunk(state: ModelState, chunk: ModelChunk): AssembleResult {
+    const { model, version } = chunk;
+    if (!Number.isInteger(chunk.count) || chunk.count < 1 || chunk.index < 0 || chunk.index >= chunk.count) {
+      return { kind: 'ignored', model, version, reason: `chunk ${chunk.index} of ${chunk.count} is malformed` };
+    }
+    let pending = state.pending.get(version);
+    // A different count means a new attempt at this version (the trainer restarted mid-publish).
+    if (!pending || pending.count !== chunk.count) {
+      pending = { count: chunk.count, chunks: new Array<ModelChunk | undefined>(chunk.count) };
+      state.pending.set(version, pending);
+      this.evictOldest(state);
+    }
+    pending.chunks[chunk.index] = chunk;
+    return { kind: 'buffered', model, version };
+  }
+
+  private addManifest(state: ModelState, manifest: ModelVersion): AssembleResult {
+    const { model, version } = manifest;
+    const pending = state.pending.get(version);
+    state.pending.delete(version);
+    if (!pending) return { kind: 'ignored', model, version, reason: 'incomplete: no chunks received before the manifest' };
+    const assembled = assembleWeights(pending.chunks, manifest.weights);
+    if (!assembled.ok) return { kind: 'ignored', model, version, reason: assembled.reason };
+    let loaded: LoadedModel;
+    try {
+      loaded = loadModel(manifest, assembled.bytes);
+    } catch (err) {
+      if (!hasCode(err, ErrorCode.MODEL_CORRUPT)) throw err;
+      return { kind: 'ignored', model, version, reason: err.message };
+    }
+    state.latestLoaded = version;
+    for (const v of state.pending.keys()) if (v <= version) state.pending.delete(v);
+    return { kind: 'loaded', model: loaded };
+  }
+
+  private evictOldest(state: ModelState): void {
+    while (state.pending.size > this.maxPending) {
+      const oldest = Math.min(...state.pending.keys());
+      state.pending.delete(oldest);
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import type { KafkaPort, OutgoingMessage } from '../kafka/index.js';
+import type { StageDescriptor, StageInput, StageState } from '../stages/types.js';
+import { addCounters, emptyCounters, type StageCounters } from './counters.js';
+
+/** What one stage keeps per input partition: its state, cumulative counters, and position. */
+export interface PartitionContext<S> {
+  state: S;
+  counters: StageCounters;
+  /** The input offset the state has seen up to (exclusive); -1 when never processed. */
+  nextOffset: number;
+}
+
+const NEXT_OFFSET_KEY = '__next_offset';
+
+interface StatsValue {
+  counters: StageCounters;
+  nextOffset: number;
+  updatedAt: number;
+}
+
+export function statsKey(partition: number): string {
+  return `p${partition}`;
+}
+
+/**
+ * Restores every partition's state and counters from the stage's changelog and stats
+ * topics. Returns contexts keyed by partition, for the partitions the topics know.
+ */
+export async function restorePartitions<O, S extends StageState | undefined>(options: {
+  kafka: KafkaPort;
+  stage: StageDescriptor<O, S, StageInput>;
+  stageOptions: O;
+  changelog: string;
+  stats: string;
+  partitions?: number[];
+}): Promise<Map<number, PartitionContext<S>>> {
+  const contexts = new Map<number, PartitionContext<S>>();
+  const get = (p: number): PartitionContext<S> => {
+    let ctx = contexts.get(p);
+    if (!ctx) {
+      ctx = { state: options.stage.createState(options.stageOptions), counters: emptyCounters(), nextOffset: -1 };
+      contexts.set(p, ctx);
+    }
+    return ctx;
+  };
+  const wanted = options.partitions ? new Set(options.partitions) : undefined;
+  await options.kafka.readToEnd({ topic: options.changelog, ...(options.partitions ? { partitions: options.partitions } : {}) }, (m, partition) => {
+    const key = m.key?.toString('utf8') ?? '';
+    const value = m.value === null ? null : m.value.toString('utf8');
+    const ctx = get(partition);
+    if (key === NEXT_OFFSET_KEY) ctx.nextOffset = value === null ? -1 : Number(value);
+    else if (ctx.state) ctx.state.apply(key, value);
+  });
+  await options.kafka.readToEnd({ topic: options.stats }, (m) => {
+    const key = m.key?.toString('utf8') ?? '';
+    if (!key.startsWith('p') || m.value === null) return;
+    const partition = Number(key.slice(1));
+    if (wanted && !wanted.has(partition)) return;
+    const stats = JSON.parse(m.value.toString('utf8')) as StatsValue;
+    get(partition).counters = stats.counters;
+  });
+  return contexts;
+}
+
+/** The changelog records of one processed chunk: state changes, then the new position. */
+export function changelogMessages(ctx: PartitionContext<StageState | undefined>, partition: number): OutgoingMessage[] {
+  const out: OutgoingMessage[] = [];
+  if (ctx.state) for (const [key, value] of ctx.state.drainChanges()) out.push({ key, value: value === null ? null : Buffer.from(value), partition });
+  out.push({ key: NEXT_OFFSET_KEY, value: Buffer.from(String(ctx.nextOffset)), partition });
+  return out;
+}
+
+export function statsMessage(ctx: PartitionContext<unknown>, partition: number, now: number): OutgoingMessage {
+  const value: StatsValue = { counters: ctx.counters, nextOffset: ctx.nextOffset, updatedAt: now };
+  return { key: statsKey(partition), value: Buffer.from(JSON.stringify(value)), partition: 0 };
+}
+
+export function accumulate(ctx: PartitionContext<unknown>, delta: StageCounters, nextOffset: number): void {
+  ctx.counters = addCounters(ctx.counters, delta);
+  ctx.nextOffset = nextOffset;
+}
+
+/** Reads each stage partition's latest counters, for `status`. */
+export async function readStats(kafka: KafkaPort, stats: string): Promise<Map<number, StatsValue>> {
+  const latest = new Map<number, StatsValue>();
+  await kafka.readToEnd({ topic: stats, idleMs: 1_500 }, (m) => {
+    const key = m.key?.toString('utf8') ?? '';
+    if (key.startsWith('p') && m.value) latest.set(Number(key.slice(1)), JSON.parse(m.value.toString('utf8')) as StatsValue);
+  });
+  return latest;
+}

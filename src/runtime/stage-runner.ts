@@ -1,0 +1,177 @@
+import type { Logger } from 'pino';
+import { childLogger } from '../log.js';
+import type { BatchControls, ConsumedBatch, ConsumerPort, KafkaPort, OutgoingMessage, ProducerPort, TopicMessages } from '../kafka/index.js';
+import type { StageDescriptor, StageInput, StageState } from '../stages/types.js';
+import type { StageConfig } from '../topology/schema.js';
+import { changelogTopic, statsTopic } from '../topology/derived.js';
+import { addCounters, emptyCounters, type StageCounters } from './counters.js';
+import { changelogMessages, accumulate, restorePartitions, statsMessage, type PartitionContext } from './partition-state.js';
+import { processBatch, routeEmissions, type StageRoutes } from './process-batch.js';
+import { withRetry } from './retry.js';
+import { recordBatch } from '../telemetry/index.js';
+
+export interface StageRunnerOptions {
+  kafka: KafkaPort;
+  stage: StageConfig;
+  descriptor: StageDescriptor<unknown, StageState | undefined, StageInput>;
+  delivery: 'at-least-once' | 'exactly-once';
+  /** Unique per process: shows up in logs, metrics and the transactional id. */
+  instance: string;
+  /** Stable index of this instance within the stage (transactional id fencing). */
+  instanceIndex?: number;
+  logger?: Logger;
+}
+
+export interface StageProgress {
+  stage: string;
+  instance: string;
+  session: StageCounters;
+  lastBatchAt: number;
+  lag: number;
+}
+
+/**
+ * The one runtime that moves records for every stage: consume a batch, run the pure
+ * transform, produce outputs, changelog and counters, then commit offsets (at-least-once:
+ * after the produce is acknowledged; exactly-once: inside one Kafka transaction).
+ */
+export class StageRunner {
+  private readonly log: Logger;
+  private readonly routes: StageRoutes;
+  private readonly changelog: string;
+  private readonly stats: string;
+  private consumer: ConsumerPort | undefined;
+  private producer: ProducerPort | undefined;
+  private contexts = new Map<number, PartitionContext<StageState | undefined>>();
+  private session = emptyCounters();
+  private lag = new Map<number, number>();
+  private lastBatchAt = 0;
+  private running: Promise<void> | undefined;
+  private stopping = false;
+
+  constructor(private readonly o: StageRunnerOptions) {
+    this.log = (o.logger ?? childLogger({})).child({ stage: o.stage.id, instance: o.instance });
+    this.routes = {
+      stageId: o.stage.id,
+      output: o.stage.output,
+      ...(o.stage.quarantine ? { quarantine: o.stage.quarantine } : {}),
+      ...(o.stage.deadLetter ? { deadLetter: o.stage.deadLetter } : {}),
+      ...(o.stage.quality ? { quality: o.stage.quality } : {}),
+    };
+    this.changelog = changelogTopic(o.stage);
+    this.stats = statsTopic(o.stage);
+  }
+
+  get group(): string {
+    return this.o.stage.group ?? this.o.stage.id;
+  }
+
+  progress(): StageProgress {
+    let lag = 0;
+    for (const l of this.lag.values()) lag += l;
+    return { stage: this.o.stage.id, instance: this.o.instance, session: this.session, lastBatchAt: this.lastBatchAt, lag };
+  }
+
+  /** Restores state, joins the group and starts consuming; resolves once consuming began. */
+  async start(): Promise<void> {
+    const exactlyOnce = this.o.delivery === 'exactly-once';
+    this.contexts = await restorePartitions({
+      kafka: this.o.kafka,
+      stage: this.o.descriptor,
+      stageOptions: this.o.stage.options,
+      changelog: this.changelog,
+      stats: this.stats,
+    });
+    this.producer = this.o.kafka.producer(exactlyOnce ? { transactionalId: `${this.group}.tx.${this.o.instanceIndex ?? 0}` } : {});
+    await this.producer.connect();
+    this.consumer = this.o.kafka.consumer({
+      groupId: this.group,
+      topics: [this.o.stage.input],
+      fromBeginning: true,
+      readCommitted: exactlyOnce,
+    });
+    this.consumer.onCrash((err, restart) => this.log.error({ err, restart }, 'consumer crashed'));
+    this.running = this.consumer.run((batch, controls) => this.onBatch(batch, controls));
+    await this.running;
+    this.log.info({ input: this.o.stage.input, delivery: this.o.delivery }, 'stage running');
+  }
+
+  /** Stops fetching, lets the batch in hand finish and commit, leaves the group. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    await this.consumer?.stop();
+    await this.producer?.disconnect();
+    this.log.info({ session: this.session }, 'stage stopped');
+  }
+
+  private async context(partition: number, firstOffset: number): Promise<PartitionContext<StageState | undefined>> {
+    let ctx = this.contexts.get(partition);
+    // Another instance processed this partition since we restored it: reload its state.
+    if (ctx && ctx.nextOffset !== -1 && ctx.nextOffset !== firstOffset) {
+      this.log.info({ partition, expected: ctx.nextOffset, got: firstOffset }, 'partition moved; restoring its state');
+      const fresh = await restorePartitions({
+        kafka: this.o.kafka,
+        stage: this.o.descriptor,
+        stageOptions: this.o.stage.options,
+        changelog: this.changelog,
+        stats: this.stats,
+        partitions: [partition],
+      });
+      ctx = fresh.get(partition);
+    }
+    if (!ctx) ctx = { state: this.o.descriptor.createState(this.o.stage.options), counters: emptyCounters(), nextOffset: -1 };
+    this.contexts.set(partition, ctx);
+    return ctx;
+  }
+
+  private async onBatch(batch: ConsumedBatch, controls: BatchControls): Promise<void> {
+    const size = this.o.stage.batchSize;
+    for (let start = 0; start < batch.messages.length; start += size) {
+      if (controls.isStale()) return; // the partition moved: the new owner redoes this
+      const chunk: ConsumedBatch = { ...batch, messages: batch.messages.slice(start, start + size) };
+      const first = chunk.messages[0];
+      if (!first) continue;
+      const began = Date.now();
+      const ctx = await this.context(batch.partition, first.offset);
+      const routed = processBatch(chunk, {
+        stage: this.o.descriptor,
+        options: this.o.stage.options,
+        state: ctx.state,
+        routes: this.routes,
+        instance: this.o.instance,
+      });
+      if (this.o.descriptor.flush) {
+        const emissions = this.o.descriptor.flush({ options: this.o.stage.options, state: ctx.state, instance: this.o.instance, position: { topic: batch.topic, partition: batch.partition, offset: first.offset, timestamp: first.timestamp } }, Date.now());
+        routeEmissions(emissions, undefined, { messages: routed.messages, counters: routed.counters, routes: this.routes, onEmpty: () => {} });
+      }
+      accumulate(ctx, routed.counters, routed.nextOffset);
+      const batches: TopicMessages[] = [...routed.messages].map(([topic, messages]) => ({ topic, messages }));
+      batches.push({ topic: this.changelog, messages: changelogMessages(ctx, batch.partition) });
+      batches.push({ topic: this.stats, messages: [statsMessage(ctx, batch.partition, Date.now())] });
+      await this.deliver(batches, { topic: batch.topic, partition: batch.partition, offset: routed.nextOffset }, controls);
+      this.session = addCounters(this.session, routed.counters);
+      this.lastBatchAt = Date.now();
+      this.lag.set(batch.partition, Math.max(0, batch.highWatermark - routed.nextOffset));
+      recordBatch({ stage: this.o.stage.id, counters: routed.counters, durationMs: Date.now() - began });
+      await controls.heartbeat();
+    }
+  }
+
+  private async deliver(batches: TopicMessages[], commit: { topic: string; partition: number; offset: number }, controls: BatchControls): Promise<void> {
+    const producer = this.producer;
+    if (!producer) throw new Error('stage runner not started');
+    const retry = { attempts: 8, baseMs: 200, maxMs: 5_000, onRetry: (err: unknown, attempt: number) => this.log.warn({ err, attempt }, 'delivery failed; retrying') };
+    if (producer.transactional) {
+      await withRetry(() => producer.transaction(async (tx) => {
+        await tx.send(batches);
+        await tx.sendOffsets(this.group, [commit]);
+      }), retry);
+      return;
+    }
+    await withRetry(() => producer.send(batches), retry);
+    await withRetry(() => controls.commit([commit]), retry);
+  }
+}
+
+export type { OutgoingMessage };

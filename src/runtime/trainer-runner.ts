@@ -1,0 +1,264 @@
+import type { Logger } from 'pino';
+import { ErrorCode, describeError, isReviewflowError } from '../errors.js';
+import type { AdminPort, BatchControls, ConsumedBatch, ConsumerPort, KafkaPort, OutgoingMessage, ProducerPort, TopicMessages } from '../kafka/index.js';
+import { childLogger } from '../log.js';
+import { assembleWeights, ModelAssembler } from '../models/index.js';
+import { toUpdateRecord } from '../models/subscribe.js';
+import { decode, encode } from '../records/index.js';
+import type { ModelChunk, ModelVersion, Review } from '../records/types.js';
+import { recordTrainer } from '../telemetry/index.js';
+import { loadBackend, Trainer, trainerOptions, type TrainerOptions } from '../trainer/index.js';
+import { statsTopic, type StageConfig } from '../topology/index.js';
+import { addCounters, countReason, emptyCounters, type StageCounters } from './counters.js';
+import { deadLetter } from './process-batch.js';
+import { statsMessage, type PartitionContext } from './partition-state.js';
+import { withRetry } from './retry.js';
+
+export interface TrainerProgress {
+  stage: string;
+  model: string;
+  backend: string;
+  session: StageCounters;
+  examplesSeen: number;
+  published: number;
+  rejected: number;
+  lastVersion: ModelVersion | undefined;
+  lag: number;
+}
+
+export interface TrainerRunnerOptions {
+  kafka: KafkaPort;
+  stage: StageConfig;
+  delivery: 'at-least-once' | 'exactly-once';
+  instance: string;
+  logger?: Logger;
+  onPublished?: (manifest: ModelVersion) => void;
+  onRejected?: (reason: string, holdoutAccuracy: number) => void;
+}
+
+/**
+ * Feeds the trainer from the accepted topic and publishes versions. The published
+ * version is the source of truth for where training stands: on start the runner loads
+ * the latest version and points its group at the offsets recorded in it, so a crash
+ * never trains a record twice into a published model and never skips one.
+ */
+export class TrainerRunner {
+  private readonly log: Logger;
+  private readonly options: TrainerOptions;
+  private trainer: Trainer | undefined;
+  private consumer: ConsumerPort | undefined;
+  private producer: ProducerPort | undefined;
+  private backend = 'unknown';
+  private session = emptyCounters();
+  private partitions = new Map<number, PartitionContext<undefined>>();
+  private lag = new Map<number, number>();
+  private published = 0;
+  private rejected = 0;
+  private lastVersion: ModelVersion | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private publishing: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(private readonly o: TrainerRunnerOptions) {
+    this.log = (o.logger ?? childLogger({})).child({ stage: o.stage.id, instance: o.instance });
+    this.options = trainerOptions.parse(o.stage.options);
+  }
+
+  get group(): string {
+    return this.o.stage.group ?? this.o.stage.id;
+  }
+
+  progress(): TrainerProgress {
+    let lag = 0;
+    for (const l of this.lag.values()) lag += l;
+    const stats = this.trainer?.stats();
+    return {
+      stage: this.o.stage.id,
+      model: this.options.model,
+      backend: this.backend,
+      session: this.session,
+      examplesSeen: stats?.examplesSeen ?? 0,
+      published: this.published,
+      rejected: this.rejected,
+      lastVersion: this.lastVersion,
+      lag,
+    };
+  }
+
+  async start(): Promise<void> {
+    const backend = await loadBackend();
+    this.backend = backend.backend;
+    this.log.info({ backend: backend.backend, skipped: backend.skipped }, 'training backend chosen');
+    this.trainer = await Trainer.create(this.options, backend);
+
+    const latest = await this.latestPublished();
+    if (latest) {
+      this.trainer.restore(latest.manifest, latest.weights);
+      this.trainer.markPublished(latest.manifest);
+      this.lastVersion = latest.manifest;
+      this.log.info({ version: latest.manifest.version, offsets: latest.manifest.offsets }, 'resumed from the latest published version');
+    }
+    const resumeAt = (latest?.manifest.offsets ?? []).filter((o) => o.topic === this.o.stage.input);
+    await this.o.kafka.withAdmin(async (admin) => {
+      if (await this.groupHasMembers(admin)) {
+        throw new Error(`another trainer of group ${this.group} is running; a model has one trainer`);
+      }
+      await admin.setGroupOffsets(this.group, this.o.stage.input, resumeAt);
+    });
+
+    // Idempotent, not transactional: a version is chunks then a manifest carrying their
+    // SHA-256, so readers never load a half-written one whatever the delivery mode.
+    this.producer = this.o.kafka.producer();
+    await this.producer.connect();
+    this.consumer = this.o.kafka.consumer({ groupId: this.group, topics: [this.o.stage.input], fromBeginning: true, readCommitted: this.o.delivery === 'exactly-once' });
+    this.consumer.onCrash((err, restart) => this.log.error({ err, restart }, 'trainer consumer crashed'));
+    await this.consumer.run((batch, controls) => this.onBatch(batch, controls));
+    // a quiet stream still gets its candidate after publishEveryMs
+    this.timer = setInterval(() => void this.considerCandidate(), Math.max(1_000, Math.floor(this.options.publishEveryMs / 4)));
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.consumer?.stop();
+    await this.publishing;
+    await this.producer?.disconnect();
+    this.trainer?.dispose();
+    this.log.info({ session: this.session, published: this.published }, 'trainer stopped');
+  }
+
+  private async groupHasMembers(admin: AdminPort): Promise<boolean> {
+    return (await admin.groupMembers(this.group)) > 0;
+  }
+
+  /** Reads the model topic to its end and returns the newest verified version of our model. */
+  private async latestPublished(): Promise<{ manifest: ModelVersion; weights: Buffer } | undefined> {
+    const assembler = new ModelAssembler({ model: this.options.model });
+    // the assembler verifies and decodes; the trainer restores from the raw bytes, so keep them
+    const chunks = new Map<number, ModelChunk[]>();
+    let latest: { manifest: ModelVersion; weights: Buffer } | undefined;
+    await this.o.kafka.readToEnd({ topic: this.o.stage.output, readCommitted: true }, (m) => {
+      const record = toUpdateRecord(m);
+      if (!record || record.value.model !== this.options.model) return;
+      if (record.kind === 'chunk') chunks.set(record.value.version, [...(chunks.get(record.value.version) ?? []), record.value]);
+      const result = assembler.add(record);
+      if (result.kind === 'ignored') this.log.warn({ version: result.version, reason: result.reason }, 'ignoring an unusable published version');
+      if (result.kind !== 'loaded') return;
+      const manifest = result.model.manifest;
+      const assembled = assembleWeights(chunks.get(manifest.version) ?? [], manifest.weights);
+      if (assembled.ok) latest = { manifest, weights: Buffer.from(assembled.bytes) };
+      for (const v of chunks.keys()) if (v <= manifest.version) chunks.delete(v);
+    });
+    return latest;
+  }
+
+  private partition(p: number): PartitionContext<undefined> {
+    let ctx = this.partitions.get(p);
+    if (!ctx) {
+      ctx = { state: undefined, counters: emptyCounters(), nextOffset: -1 };
+      this.partitions.set(p, ctx);
+    }
+    return ctx;
+  }
+
+  private async onBatch(batch: ConsumedBatch, controls: BatchControls): Promise<void> {
+    const trainer = this.trainer;
+    if (!trainer) return;
+    const size = this.options.batchSize;
+    for (let start = 0; start < batch.messages.length; start += size) {
+      if (controls.isStale()) return;
+      const chunk = batch.messages.slice(start, start + size);
+      const counters = emptyCounters();
+      const dead: OutgoingMessage[] = [];
+      const examples: Array<{ review: Review; topic: string; partition: number; offset: number }> = [];
+      for (const m of chunk) {
+        counters.in++;
+        try {
+          if (m.value === null) throw new Error('record has no value (a tombstone)');
+          examples.push({ review: decode('review', m.value), topic: batch.topic, partition: batch.partition, offset: m.offset });
+        } catch (err) {
+          counters.deadLettered++;
+          const code = isReviewflowError(err) ? err.code : ErrorCode.CORRUPT_BODY;
+          countReason(counters, code);
+          if (this.o.stage.deadLetter) {
+            const letter = deadLetter({ stage: this.o.stage.id, code, message: describeError(err), topic: batch.topic, partition: batch.partition, source: m, now: Date.now() });
+            dead.push({ key: m.key, value: encode('dead-letter', letter) });
+          }
+        }
+      }
+      const report = trainer.trainBatch(examples);
+      // every decoded record went into the model (trained or held out) or was skipped unlabeled
+      counters.quarantined += report.skippedNoLabel;
+      if (report.skippedNoLabel > 0) counters.reasons['missing-label'] = (counters.reasons['missing-label'] ?? 0) + report.skippedNoLabel;
+      counters.out += examples.length - report.skippedNoLabel;
+      const last = chunk[chunk.length - 1];
+      const ctx = this.partition(batch.partition);
+      ctx.counters = addCounters(ctx.counters, counters);
+      ctx.nextOffset = last ? last.offset + 1 : ctx.nextOffset;
+      this.session = addCounters(this.session, counters);
+      this.lag.set(batch.partition, Math.max(0, batch.highWatermark - ctx.nextOffset));
+      const side: TopicMessages[] = [{ topic: statsTopic(this.o.stage), messages: [statsMessage(ctx, batch.partition, Date.now())] }];
+      if (this.o.stage.deadLetter && dead.length > 0) side.push({ topic: this.o.stage.deadLetter, messages: dead });
+      await withRetry(() => this.producer!.send(side), { attempts: 8, baseMs: 200, maxMs: 5_000 });
+      // committed offsets only show progress (lag); resuming uses the published version's offsets
+      await controls.commit([{ topic: batch.topic, partition: batch.partition, offset: ctx.nextOffset }]);
+      recordTrainer({ model: this.options.model, loss: report.loss });
+      await controls.heartbeat();
+      await this.considerCandidate();
+    }
+  }
+
+  /** Asks the trainer for a candidate and publishes it; one publication at a time. */
+  private considerCandidate(): Promise<void> {
+    const next = this.publishing.then(async () => {
+      const trainer = this.trainer;
+      if (!trainer || this.stopped) return;
+      const candidate = trainer.maybeCandidate(Date.now());
+      if (!candidate) return;
+      if (candidate.kind === 'rejected') {
+        this.rejected++;
+        this.log.info({ reason: candidate.reason, holdoutAccuracy: candidate.holdoutAccuracy }, 'candidate rejected');
+        this.o.onRejected?.(candidate.reason, candidate.holdoutAccuracy);
+        return;
+      }
+      await this.publish(candidate.manifest, candidate.chunks);
+      trainer.markPublished(candidate.manifest);
+      this.published++;
+      this.lastVersion = candidate.manifest;
+      recordTrainer({ model: this.options.model, holdoutAccuracy: candidate.manifest.metrics.holdoutAccuracy, version: candidate.manifest.version });
+      this.log.info({ version: candidate.manifest.version, holdoutAccuracy: candidate.manifest.metrics.holdoutAccuracy, bytes: candidate.manifest.weights.bytes }, 'model version published');
+      this.o.onPublished?.(candidate.manifest);
+    });
+    this.publishing = next.catch((err: unknown) => this.log.error({ err }, 'publishing a model version failed; the next candidate retries'));
+    return this.publishing;
+  }
+
+  /**
+   * Chunks first, then the manifest, all on partition 0 so readers see them in order.
+   * Chunks of the version before the previous one are tombstoned so the compacted
+   * topic keeps the last two complete versions and nothing older.
+   */
+  private async publish(manifest: ModelVersion, chunks: ModelChunk[]): Promise<void> {
+    const topic = this.o.stage.output;
+    const chunkKey = (version: number, index: number): string => `${manifest.model}/v${version}/chunk/${index}`;
+    const messages: OutgoingMessage[] = chunks.map((c) => ({ key: chunkKey(c.version, c.index), value: encode('model-chunk', c), partition: 0 }));
+    messages.push({ key: manifest.model, value: encode('model-version', manifest), partition: 0 });
+    const batches: TopicMessages[] = [{ topic, messages }];
+    const producer = this.producer!;
+    await withRetry(() => producer.send(batches), { attempts: 8, baseMs: 200, maxMs: 5_000 });
+    const old = this.oldVersionToPrune(manifest);
+    if (old) {
+      const tombstones = Array.from({ length: old.weights.chunks }, (_, i) => ({ key: chunkKey(old.version, i), value: null, partition: 0 }));
+      await producer.send([{ topic, messages: tombstones }]).catch((err: unknown) => this.log.warn({ err }, 'pruning old chunks failed; they stay until the next version'));
+    }
+    this.history.push(manifest);
+  }
+
+  private history: ModelVersion[] = [];
+
+  private oldVersionToPrune(current: ModelVersion): ModelVersion | undefined {
+    const older = this.history.filter((v) => v.version < current.version);
+    return older.length >= 2 ? older[older.length - 2] : undefined;
+  }
+}

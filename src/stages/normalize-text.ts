@@ -1,0 +1,68 @@
+import { mapControlChars, toWellFormed } from './control-chars.js';
+import { decodeEntities, stripTags } from './html-text.js';
+import { redactPii, type RedactionResult } from './pii.js';
+
+/**
+ * The clean stage's text pipeline. The order matters for idempotence
+ * (clean(clean(x)) === clean(x)):
+ *  1. lone surrogates → U+FFFD, so later steps and UTF-8 encoding see valid text;
+ *  2. C1 controls → cp1252 punctuation, other controls removed — before decoding, so a
+ *     removed control cannot join two halves of a reference on the next run;
+ *  3. references decoded to their fixed point (removable characters decode to nothing);
+ *  4. tags → a space (a space never forms a new reference or tag);
+ *  5. NFC, after decoding, because references may spell out combining marks;
+ *  6. whitespace collapsed and trimmed;
+ *  7. PII redacted; placeholders are bracketed, so they never join their neighbours
+ *     into a new match.
+ */
+export function normalizeText(raw: string): string {
+  let text = mapControlChars(toWellFormed(raw));
+  text = stripTags(decodeEntities(text));
+  if (!isAscii(text)) text = text.normalize('NFC');
+  return collapseWhitespace(text);
+}
+
+export interface CleanTextOptions {
+  maxChars: number;
+}
+
+export interface CleanTextResult extends RedactionResult {
+  truncated: boolean;
+}
+
+export function cleanText(raw: string, options: CleanTextOptions): CleanTextResult {
+  const redacted = redactPii(normalizeText(raw));
+  if (redacted.text.length <= options.maxChars) return { ...redacted, truncated: false };
+  return { text: truncateAtWord(redacted.text, options.maxChars), redactions: redacted.redactions, truncated: true };
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+function isAscii(text: string): boolean {
+  return !NON_ASCII.test(text);
+}
+
+/** Only runs of 2+ and non-space whitespace are rewritten: a single space between words is left alone. */
+function collapseWhitespace(text: string): string {
+  return text.replace(/[^\S ]\s*|\s{2,}/g, ' ').trim();
+}
+
+/**
+ * Cuts to at most `maxChars` UTF-16 units at the last space, so no word, placeholder or
+ * number is split (a cut number could turn into a new phone match on the next clean).
+ * Text with no space in range is cut hard and loses its trailing partial word.
+ */
+export function truncateAtWord(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  const space = text.lastIndexOf(' ', maxChars);
+  if (space > 0) return text.slice(0, space).trimEnd();
+  let end = maxChars;
+  while (end > 0 && /[\p{L}\p{N}\p{M}]/u.test(text.charAt(end - 1))) end--;
+  // Never leave half a surrogate pair.
+  if (end > 0 && isHighSurrogate(text.charCodeAt(end - 1))) end--;
+  return text.slice(0, end).trimEnd();
+}
+
+function isHighSurrogate(unit: number): boolean {
+  return unit >= 0xd800 && unit <= 0xdbff;
+}
