@@ -11,7 +11,11 @@ const pinoLogCreator: logCreator = () => {
     const { message, ...rest } = entry;
     // kafkajs logs retriable protocol errors at ERROR before retrying them; what fails for
     // good reaches us as a thrown error that we log with context, so these are warnings.
-    if (level === logLevel.ERROR || level === logLevel.WARN) log.warn(rest, message);
+    if (level === logLevel.ERROR || level === logLevel.WARN) {
+      // kafkajs warns on every idempotent producer with bounded retries (our choice, see producer.ts)
+      if (message.startsWith('Limiting retries for the idempotent producer')) log.debug(rest, message);
+      else log.warn(rest, message);
+    }
     else if (level === logLevel.INFO) log.debug(rest, message); // kafkajs INFO is chatty (joins, commits)
     else log.trace(rest, message);
   };

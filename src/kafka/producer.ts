@@ -38,8 +38,9 @@ export class ProducerPort {
       createPartitioner: Partitioners.DefaultPartitioner, // murmur2, same as the Java client
       idempotent: options.idempotent ?? true,
       maxInFlightRequests: options.idempotent === false ? undefined : 1,
-      // kafkajs wants unbounded retries for idempotence; callers bound the total with their own backoff
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 5_000 },
+      // bounded, so a missing topic or a refused record fails instead of retrying forever;
+      // the idempotent producer still never writes a retried record twice
+      retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5_000 },
       ...(options.transactionalId ? { transactionalId: options.transactionalId, transactionTimeout: options.transactionTimeoutMs ?? 60_000 } : {}),
     };
   }

@@ -55,9 +55,26 @@ export function fromFloat16Bits(bits: number): number {
   return float16Table()[bits & 0xffff]!;
 }
 
-/** Encodes `count` values of `src` starting at `srcOffset` into `dst` at `dstOffset`. */
-export function encodeFloat16(src: Float32Array, srcOffset: number, dst: Uint16Array, dstOffset: number, count: number): void {
-  for (let i = 0; i < count; i++) dst[dstOffset + i] = toFloat16Bits(src[srcOffset + i]!);
+/**
+ * Encodes `count` values of `src` starting at `srcOffset` into `dst` at `dstOffset`.
+ * `srcBits` is a Uint32Array view of the same memory as `src` (pass it when encoding
+ * many small runs of one array): normal numbers take an inline fast path.
+ */
+export function encodeFloat16(src: Float32Array, srcOffset: number, dst: Uint16Array, dstOffset: number, count: number, srcBits?: Uint32Array): void {
+  const bits = srcBits ?? new Uint32Array(src.buffer, src.byteOffset, src.length);
+  for (let i = 0; i < count; i++) {
+    const x = bits[srcOffset + i]!;
+    const e = ((x >>> 23) & 0xff) - 112;
+    if (e <= 0 || e >= 31) {
+      dst[dstOffset + i] = toFloat16Bits(src[srcOffset + i]!); // zero, subnormal, overflow, NaN
+      continue;
+    }
+    const mantissa = x & 0x7fffff;
+    let half = (e << 10) | (mantissa >>> 13);
+    const rest = mantissa & 0x1fff;
+    if (rest > 0x1000 || (rest === 0x1000 && (half & 1) === 1)) half++;
+    dst[dstOffset + i] = ((x >>> 16) & 0x8000) | half;
+  }
 }
 
 export function decodeFloat16(src: Uint16Array, dst: Float32Array): void {

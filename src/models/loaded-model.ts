@@ -8,6 +8,8 @@ import type { ModelWeights } from './weights-types.js';
 export interface LoadedModel {
   manifest: ModelVersion;
   weights: ModelWeights;
+  /** The verified weight blob, as published: what `Trainer.restore` takes. */
+  bytes: Uint8Array;
 }
 
 export interface Prediction {
@@ -36,5 +38,5 @@ export function loadModel(manifest: ModelVersion, bytes: Uint8Array): LoadedMode
   if (weights.encoding !== manifest.weights.encoding) {
     throw fatal(ErrorCode.MODEL_CORRUPT, `${where}: weights are ${weights.encoding}, manifest says ${manifest.weights.encoding}`);
   }
-  return { manifest, weights };
+  return { manifest, weights, bytes };
 }

@@ -9,7 +9,7 @@ export interface ScoringWeights {
   dim: number;
   /** Embedding rows: indexed by bucket id when `lookup` is undefined, else compact. */
   rows: Float32Array;
-  /** Bucket id → compact row, or -1 for a pruned (all-zero) row. */
+  /** Bucket id → row in `rows`; -1, or a row past the end of `rows`, is an all-zero row. */
   lookup: Int32Array | undefined;
   layers: DenseLayerWeights[];
 }
@@ -30,12 +30,13 @@ export class Scorer {
   /** Probability that the document with features `features[from..to)` is positive. */
   score(features: Int32Array, from: number, to: number): number {
     const { dim, rows, lookup, layers } = this.weights;
+    const rowCount = rows.length / dim;
     const pooled = this.activations[0]!;
     pooled.fill(0);
     for (let f = from; f < to; f++) {
       const bucket = features[f]!;
       const row = lookup ? lookup[bucket]! : bucket;
-      if (row < 0) continue;
+      if (row < 0 || row >= rowCount) continue;
       const base = row * dim;
       for (let k = 0; k < dim; k++) pooled[k]! += rows[base + k]!;
     }

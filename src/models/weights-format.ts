@@ -137,7 +137,8 @@ function writeRows(source: WeightsSource, sections: Record<string, [number, numb
     for (let r = 0; r < count; r++) rows.set(table.subarray(at(r), at(r) + dim), r * dim);
   } else if (encoding === 'float16') {
     const rows = new Uint16Array(out.buffer, base, count * dim);
-    for (let r = 0; r < count; r++) encodeFloat16(table, at(r), rows, r * dim, dim);
+    const bits = new Uint32Array(table.buffer, table.byteOffset, table.length);
+    for (let r = 0; r < count; r++) encodeFloat16(table, at(r), rows, r * dim, dim, bits);
   } else {
     const rows = new Int8Array(out.buffer, base, count * dim);
     const [scaleOffset] = sections['rowScale']!;

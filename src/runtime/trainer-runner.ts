@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { ErrorCode, describeError, isReviewflowError } from '../errors.js';
 import type { AdminPort, BatchControls, ConsumedBatch, ConsumerPort, KafkaPort, OutgoingMessage, ProducerPort, TopicMessages } from '../kafka/index.js';
 import { childLogger } from '../log.js';
-import { assembleWeights, ModelAssembler } from '../models/index.js';
+import { ModelAssembler } from '../models/index.js';
 import { toUpdateRecord } from '../models/subscribe.js';
 import { decode, encode } from '../records/index.js';
 import type { ModelChunk, ModelVersion, Review } from '../records/types.js';
@@ -135,20 +135,13 @@ export class TrainerRunner {
   /** Reads the model topic to its end and returns the newest verified version of our model. */
   private async latestPublished(): Promise<{ manifest: ModelVersion; weights: Buffer } | undefined> {
     const assembler = new ModelAssembler({ model: this.options.model });
-    // the assembler verifies and decodes; the trainer restores from the raw bytes, so keep them
-    const chunks = new Map<number, ModelChunk[]>();
     let latest: { manifest: ModelVersion; weights: Buffer } | undefined;
     await this.o.kafka.readToEnd({ topic: this.o.stage.output, readCommitted: true }, (m) => {
       const record = toUpdateRecord(m);
-      if (!record || record.value.model !== this.options.model) return;
-      if (record.kind === 'chunk') chunks.set(record.value.version, [...(chunks.get(record.value.version) ?? []), record.value]);
+      if (!record) return;
       const result = assembler.add(record);
       if (result.kind === 'ignored') this.log.warn({ version: result.version, reason: result.reason }, 'ignoring an unusable published version');
-      if (result.kind !== 'loaded') return;
-      const manifest = result.model.manifest;
-      const assembled = assembleWeights(chunks.get(manifest.version) ?? [], manifest.weights);
-      if (assembled.ok) latest = { manifest, weights: Buffer.from(assembled.bytes) };
-      for (const v of chunks.keys()) if (v <= manifest.version) chunks.delete(v);
+      if (result.kind === 'loaded') latest = { manifest: result.model.manifest, weights: Buffer.from(result.model.bytes) };
     });
     return latest;
   }
@@ -244,9 +237,10 @@ export class TrainerRunner {
     const chunkKey = (version: number, index: number): string => `${manifest.model}/v${version}/chunk/${index}`;
     const messages: OutgoingMessage[] = chunks.map((c) => ({ key: chunkKey(c.version, c.index), value: encode('model-chunk', c), partition: 0 }));
     messages.push({ key: manifest.model, value: encode('model-version', manifest), partition: 0 });
-    const batches: TopicMessages[] = [{ topic, messages }];
     const producer = this.producer!;
-    await withRetry(() => producer.send(batches), { attempts: 8, baseMs: 200, maxMs: 5_000 });
+    // one request per record: kafkajs puts a request's records for a partition in one
+    // record batch, and the broker bounds a batch by max.message.bytes
+    for (const message of messages) await withRetry(() => producer.send([{ topic, messages: [message] }]), { attempts: 8, baseMs: 200, maxMs: 5_000 });
     const old = this.oldVersionToPrune(manifest);
     if (old) {
       const tombstones = Array.from({ length: old.weights.chunks }, (_, i) => ({ key: chunkKey(old.version, i), value: null, partition: 0 }));

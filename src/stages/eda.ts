@@ -62,8 +62,9 @@ function isWordUnit(text: string, at: number): boolean {
   return WORD_UNIT.test(text.charAt(at));
 }
 
+/** A split-off clitic, as in tokenized text: `n't`, `'s`, `'re`. */
 function isClitic(token: Token): boolean {
-  return token.raw.startsWith("'") || token.raw.startsWith('\u2019');
+  return token.word === "n't" || token.raw.startsWith("'") || token.raw.startsWith('\u2019');
 }
 
 /** Tokens whose word has WordNet synonyms and is not a stopword: synonym and insert candidates. */
@@ -179,7 +180,9 @@ function addTypos(tokens: Token[], options: EdaOptions, random: () => number): T
   const out = tokens.slice();
   for (const i of hit) {
     const token = out[i] as Token;
-    out[i] = withCore(token, typo(token.core, random));
+    const misspelt = typo(token.core, random);
+    // "bot" → "not" would add a negation: keep the word as it was.
+    if (!isProtectedWord(misspelt)) out[i] = withCore(token, misspelt);
   }
   return out;
 }

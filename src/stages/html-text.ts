@@ -44,11 +44,39 @@ export function decodeEntities(text: string): string {
   return fromCodeUnits(out);
 }
 
-/** Replaces every tag-like `<name ...>`, `</name>`, `<!...>`, `<?...>` with a space. */
+/**
+ * Replaces every tag-like span `<x ... >` (x a letter, `/`, `!` or `?`) with a space,
+ * innermost first, in one linear pass with a stack of open `<`: removing `</i>` from
+ * `<?</i>>` closes the outer `<? >` too, so no second cleaning finds a new tag.
+ */
 export function stripTags(text: string): string {
-  if (text.indexOf('<') < 0) return text;
-  // `[^<>]*` stops at the next `<`, so each character is scanned from one start at most: linear.
-  return text.replace(/<[A-Za-z/!?][^<>]*>/g, ' ');
+  if (text.indexOf('<') < 0 || text.indexOf('>') < 0) return text;
+  const out: number[] = [];
+  // Output indices of `<` that open a tag and are not closed yet.
+  const open: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit === LESS_THAN && i + 1 < text.length && opensTag(text.charCodeAt(i + 1))) open.push(out.length);
+    if (unit === GREATER_THAN) {
+      const start = open.pop();
+      if (start !== undefined) {
+        out.length = start;
+        out.push(SPACE);
+        continue;
+      }
+    }
+    out.push(unit);
+  }
+  return fromCodeUnits(out);
+}
+
+const LESS_THAN = 0x3c;
+const GREATER_THAN = 0x3e;
+const SPACE = 0x20;
+
+function opensTag(unit: number): boolean {
+  const lower = unit | 0x20;
+  return (lower >= 0x61 && lower <= 0x7a) || unit === 0x2f || unit === 0x21 || unit === 0x3f;
 }
 
 function lastAmpersand(out: number[]): number {

@@ -12,8 +12,8 @@ import { redactPii, type RedactionResult } from './pii.js';
  *  4. tags → a space (a space never forms a new reference or tag);
  *  5. NFC, after decoding, because references may spell out combining marks;
  *  6. whitespace collapsed and trimmed;
- *  7. PII redacted; placeholders are bracketed, so they never join their neighbours
- *     into a new match.
+ * `cleanText` then truncates and redacts PII; placeholders are bracketed, so they never
+ * join their neighbours into a new match.
  */
 export function normalizeText(raw: string): string {
   let text = mapControlChars(toWellFormed(raw));
@@ -30,10 +30,16 @@ export interface CleanTextResult extends RedactionResult {
   truncated: boolean;
 }
 
+/**
+ * Normalises, truncates, then redacts. Redaction never lengthens text (see pii.ts), so
+ * the result stays within `maxChars`, and truncating first means a cut can never split
+ * a number whose redaction depended on the part cut away (card groups span spaces).
+ */
 export function cleanText(raw: string, options: CleanTextOptions): CleanTextResult {
-  const redacted = redactPii(normalizeText(raw));
-  if (redacted.text.length <= options.maxChars) return { ...redacted, truncated: false };
-  return { text: truncateAtWord(redacted.text, options.maxChars), redactions: redacted.redactions, truncated: true };
+  const normalized = normalizeText(raw);
+  const truncated = normalized.length > options.maxChars;
+  const redacted = redactPii(truncated ? truncateAtWord(normalized, options.maxChars) : normalized);
+  return { ...redacted, truncated };
 }
 
 const NON_ASCII = /[^\x00-\x7f]/;

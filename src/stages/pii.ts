@@ -3,9 +3,12 @@ import type { Redactions } from '../records/types.js';
 /**
  * PII redaction: URLs, e-mail addresses, card numbers (Luhn-checked) and phone numbers
  * become `[url]`, `[email]`, `[card]`, `[phone]`. URLs go first because they may hold
- * an `@` or digits. Every pattern is linear on adversarial input: the URL body is a
- * single character class, card and phone patterns have only bounded quantifiers, and
- * e-mails are found by a bounded scan around each `@` instead of a regex.
+ * an `@` or digits. Everything is linear on adversarial input: the URL body is a single
+ * character class, the phone pattern has only bounded quantifiers, and e-mails and cards
+ * are found by bounded scans (around each `@`, from each digit run) instead of regexes.
+ *
+ * Redaction is idempotent (a second clean changes nothing), which several rules below
+ * exist for; tests/unit/stages/clean-properties.test.ts checks it with fast-check.
  */
 
 export const PLACEHOLDER = { email: '[email]', phone: '[phone]', url: '[url]', card: '[card]' } as const;
@@ -15,24 +18,38 @@ export interface RedactionResult {
   redactions: Redactions;
 }
 
-const URL_PATTERN = /(?:\b(?:https?|ftp):\/\/|\bwww\.)[^\s<>"]+/gi;
+/**
+ * Not after a word character ("awww.") nor after `]`: a placeholder's `]` must not
+ * start a URL on the next clean that a digit or letter blocked on this one.
+ */
+const URL_PATTERN = /(?<![\w\]])(?:(?:https?|ftp):\/\/|www\.)[^\s<>"]+/gi;
 /** Left in the text when a URL is followed by them: sentence punctuation, closing brackets. */
 const URL_TRAILING = '.,;:!?)]}\'"';
 
-const CARD_PATTERN = /(?<!\d)(?:\d{4}[ -]\d{6}[ -]\d{5}|(?:\d{4}[ -]?){2,4}\d{1,4})(?!\d)/g;
-
+/**
+ * Phone numbers. No match starts right after `]`: where a placeholder ends, the original
+ * text had a digit, which blocked the match on the first clean, so it must block it on
+ * the next one too (and likewise `[` after a dotted number).
+ */
 const PHONE_PATTERN = new RegExp(
   [
     // +CC then 3 to 5 groups of 2–4 digits: international.
-    String.raw`(?<![\d+])\+\d{1,3}(?:[ .-]?\d{2,4}){3,5}(?!\d)`,
+    String.raw`(?<![\d+\]])\+\d{1,3}(?:[ .-]?\d{2,4}){3,5}(?!\d)`,
     // North American 10 digits, optional +1, optional (area code).
-    String.raw`(?<![\d+])(?:\+?1[ .-]?)?(?:\(\d{3}\)[ .-]?|\d{3}[ .-]?)\d{3}[ .-]?\d{4}(?!\d)`,
-    // Local 7 digits with a separator: 555-1234.
-    String.raw`(?<![\d.-])\d{3}[.-]\d{4}(?!\d|[.-]\d)`,
+    String.raw`(?<![\d+\]])(?:\+?1[ .-]?)?(?:\(\d{3}\)[ .-]?|\d{3}[ .-]?)\d{3}[ .-]?\d{4}(?!\d)`,
+    // Local 7 digits with a separator: 555-1234 (not inside a longer dotted or dashed number).
+    String.raw`(?<![\d.\-\]])\d{3}[.-]\d{4}(?!\d|[.-][\d[])`,
   ].join('|'),
   'g',
 );
 
+/**
+ * Redaction never lengthens text, so a text truncated to its limit before redaction stays
+ * within it: the shortest URL (`www.x`) is as long as `[url]`, the shortest e-mail we
+ * redact (`ab@c.de`) as long as `[email]`, and phones and cards are longer than theirs.
+ */
+const MIN_URL = PLACEHOLDER.url.length;
+const MIN_EMAIL = PLACEHOLDER.email.length;
 const MAX_LOCAL = 64;
 const MAX_DOMAIN = 253;
 
@@ -42,11 +59,7 @@ export function redactPii(text: string): RedactionResult {
   if (out.indexOf('://') >= 0 || /www\./i.test(out)) out = redactUrls(out, redactions);
   if (out.indexOf('@') >= 0) out = redactEmails(out, redactions);
   if (/\d/.test(out)) {
-    out = out.replace(CARD_PATTERN, (match) => {
-      if (!isCardNumber(match)) return match;
-      redactions.card++;
-      return PLACEHOLDER.card;
-    });
+    out = redactCards(out, redactions);
     out = out.replace(PHONE_PATTERN, () => {
       redactions.phone++;
       return PLACEHOLDER.phone;
@@ -59,6 +72,8 @@ function redactUrls(text: string, redactions: Redactions): string {
   return text.replace(URL_PATTERN, (match) => {
     let end = match.length;
     while (end > 0 && URL_TRAILING.includes(match.charAt(end - 1))) end--;
+    // Nothing after the prefix (`www...`): not a URL, and redacting it would lengthen the text.
+    if (end < MIN_URL) return match;
     redactions.url++;
     return PLACEHOLDER.url + match.slice(end);
   });
@@ -90,13 +105,32 @@ function emailAround(text: string, at: number, floor: number): { start: number; 
   if (start === at) return undefined;
   let end = at + 1;
   while (end < text.length && end - at <= MAX_DOMAIN && isDomainUnit(text.charCodeAt(end))) end++;
-  while (end > at + 1 && (text.charCodeAt(end - 1) === 0x2e || text.charCodeAt(end - 1) === 0x2d)) end--;
-  // Searched by hand, not lastIndexOf: that would scan past `at` and go quadratic on `a@a@a@…`.
-  let lastDot = end - 1;
-  while (lastDot > at + 1 && text.charCodeAt(lastDot) !== 0x2e) lastDot--;
-  if (lastDot <= at + 1 || end - lastDot - 1 < 2) return undefined;
-  for (let k = lastDot + 1; k < end; k++) if (!isAsciiLetter(text.charCodeAt(k))) return undefined;
-  return { start, end };
+  const domainEnd = domainEndBefore(text, at, end);
+  if (domainEnd === undefined || domainEnd - start < MIN_EMAIL) return undefined;
+  return { start, end: domainEnd };
+}
+
+/**
+ * Where the domain after the `@` at `at` ends, given the run of domain characters up to
+ * `runEnd`: the longest prefix that ends in a letters-only top-level label of 2+ letters
+ * and is followed by a non-letter. `a@b.co4111111111111111a` is an address before a card
+ * number: redacting the card later must not expose a new address on the next clean, so
+ * every prefix a later redaction could cut the run at is already considered here.
+ */
+function domainEndBefore(text: string, at: number, runEnd: number): number | undefined {
+  let end = runEnd;
+  while (end > at + 1) {
+    if (!isAsciiLetter(text.charCodeAt(end - 1))) {
+      end--;
+      continue;
+    }
+    let labelStart = end - 1;
+    while (labelStart > at + 1 && isAsciiLetter(text.charCodeAt(labelStart - 1))) labelStart--;
+    // A dot before the label, and a non-empty name before the dot.
+    if (end - labelStart >= 2 && labelStart - 1 > at + 1 && text.charCodeAt(labelStart - 1) === 0x2e) return end;
+    end = labelStart;
+  }
+  return undefined;
 }
 
 function isAsciiLetter(unit: number): boolean {
@@ -117,20 +151,69 @@ function isLocalUnit(unit: number): boolean {
   return isDomainUnit(unit) || unit === 0x5f || unit === 0x25 || unit === 0x2b;
 }
 
-/** 13–19 digits passing the Luhn checksum. */
-export function isCardNumber(candidate: string): boolean {
+const MIN_CARD_DIGITS = 13;
+const MAX_CARD_DIGITS = 19;
+
+/**
+ * Card numbers: 13–19 digits, single spaces or dashes allowed between digits. At each
+ * start (a digit not after a digit) the longest Luhn-valid candidate wins; a start
+ * with none consumes nothing. A regex would consume its longest (Luhn-failing) match and
+ * hide a valid shorter one that a later phone redaction could expose on the next clean.
+ * Each start looks at most ~40 characters ahead: linear.
+ */
+function redactCards(text: string, redactions: Redactions): string {
+  let out = '';
+  let copied = 0;
+  for (let start = 0; start < text.length; start++) {
+    if (!isDigit(text.charCodeAt(start)) || (start > 0 && isDigit(text.charCodeAt(start - 1)))) continue;
+    const end = cardEndAt(text, start);
+    if (end === undefined) continue;
+    out += text.slice(copied, start) + PLACEHOLDER.card;
+    redactions.card++;
+    copied = end;
+    start = end - 1;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+/** End of the longest Luhn-valid card number starting at `start`, if any. */
+function cardEndAt(text: string, start: number): number | undefined {
+  const digits: number[] = [];
+  let best: number | undefined;
+  for (let i = start; i < text.length && digits.length < MAX_CARD_DIGITS; i++) {
+    const unit = text.charCodeAt(i);
+    if (isDigit(unit)) {
+      digits.push(unit - 0x30);
+      const next = i + 1 < text.length ? text.charCodeAt(i + 1) : -1;
+      if (digits.length >= MIN_CARD_DIGITS && !isDigit(next) && luhnValid(digits)) best = i + 1;
+      continue;
+    }
+    // One separator, between two digits.
+    const separator = unit === 0x20 || unit === 0x2d;
+    if (!separator || i + 1 >= text.length || !isDigit(text.charCodeAt(i + 1))) break;
+  }
+  return best;
+}
+
+function luhnValid(digits: readonly number[]): boolean {
   let sum = 0;
-  let digits = 0;
-  for (let i = candidate.length - 1; i >= 0; i--) {
-    const unit = candidate.charCodeAt(i);
-    if (!isDigit(unit)) continue;
-    let d = unit - 0x30;
-    if (digits % 2 === 1) {
+  for (let k = 0; k < digits.length; k++) {
+    let d = digits[digits.length - 1 - k] ?? 0;
+    if (k % 2 === 1) {
       d *= 2;
       if (d > 9) d -= 9;
     }
     sum += d;
-    digits++;
   }
-  return digits >= 13 && digits <= 19 && sum % 10 === 0;
+  return sum % 10 === 0;
+}
+
+/** 13–19 digits (other characters ignored) passing the Luhn checksum. */
+export function isCardNumber(candidate: string): boolean {
+  const digits: number[] = [];
+  for (let i = 0; i < candidate.length; i++) {
+    const unit = candidate.charCodeAt(i);
+    if (isDigit(unit)) digits.push(unit - 0x30);
+  }
+  return digits.length >= MIN_CARD_DIGITS && digits.length <= MAX_CARD_DIGITS && luhnValid(digits);
 }

@@ -99,11 +99,11 @@ export class QualityMonitor {
     w.lengths.push(o.length);
     if (this.reference !== undefined) {
       w.tokens += o.tokenHashes.length;
-      for (const h of o.tokenHashes) if (!this.reference.vocabulary.has(vocabularyKey(h))) w.oovTokens++;
+      for (const h of o.tokenHashes) if (!this.reference.vocabulary.has(h)) w.oovTokens++;
     } else {
       for (const h of o.tokenHashes) {
         if (this.pendingVocabulary.size >= this.options.vocabularyLimit) break;
-        this.pendingVocabulary.add(vocabularyKey(h));
+        this.pendingVocabulary.add(h);
       }
     }
   }
@@ -171,11 +171,6 @@ export class QualityMonitor {
     this.reference = { edges, proportions, vocabulary: this.pendingVocabulary };
     this.newReference = JSON.stringify({ edges, proportions, vocabulary: [...this.pendingVocabulary].map((h) => h.toString(36)) });
   }
-}
-
-/** 30 bits of a token hash: small integers, which V8 keeps unboxed, so set lookups stay fast. */
-function vocabularyKey(tokenHash: number): number {
-  return tokenHash & 0x3fffffff;
 }
 
 type OpenWindow = Omit<WindowSnapshot, 'pendingVocabulary'>;

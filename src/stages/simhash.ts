@@ -35,9 +35,9 @@ export function simhash(tokenHashes: readonly number[]): Fingerprint {
   return { hi: majority(hiPlanes, features), lo: majority(loPlanes, features) };
 }
 
-/** A feature's 64 bits: its 32-bit hash and a second, independent mix of it. */
+/** A feature's 64 bits: two independent 32-bit mixes of it. */
 function addFeature(feature: number): void {
-  addToPlanes(loPlanes, feature);
+  addToPlanes(loPlanes, fmix32(feature ^ 0x7f4a7c15));
   addToPlanes(hiPlanes, fmix32(feature ^ 0x9e3779b9));
 }
 

@@ -31,9 +31,12 @@ function seesGpu(tf: Tf): boolean {
 
 /** Optional dependencies: the specifier is a variable so the typecheck does not need them installed. */
 async function importOptional(specifier: string): Promise<Tf> {
-  const mod = (await import(specifier)) as Tf & { default?: Tf };
-  await mod.ready();
-  return mod;
+  const mod = (await import(specifier)) as Partial<Tf> & { default?: Tf };
+  // A CommonJS package's re-exports may only be reachable through `default`.
+  const tf = typeof mod.ready === 'function' ? (mod as Tf) : mod.default;
+  if (!tf || typeof tf.ready !== 'function') throw new Error(`${specifier} loaded but does not export the tfjs API`);
+  await tf.ready();
+  return tf;
 }
 
 async function chooseBackend(preference: BackendPreference): Promise<BackendInfo> {

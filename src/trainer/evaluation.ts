@@ -11,16 +11,35 @@ export function isHoldout(key: string, fraction: number, seed: number): boolean 
   return fraction > 0 && unitInterval(key, (seed ^ HOLDOUT_SALT) >>> 0) < fraction;
 }
 
-/** The most recent `capacity` holdout records, as hashed features, to score candidates on. */
+/** Which holdout entries a model classified right, tied to the entries it saw. */
+export interface HoldoutVerdicts {
+  /** Entry ids (insertion sequence numbers) at scoring time, per ring position. */
+  ids: Float64Array;
+  correct: Uint8Array;
+}
+
+const UNKNOWN = 255;
+
+/**
+ * The most recent `capacity` holdout records, as hashed features, to score candidates on.
+ * It also remembers, per entry, whether the last published version classified it right:
+ * re-scoring that version only touches entries that arrived since (scoring long reviews
+ * against a big table is memory-bound, ~100 ns a feature).
+ */
 export class HoldoutSet {
   private readonly capacity: number;
   private readonly features: Int32Array[] = [];
   private readonly labels: Uint8Array;
+  private readonly ids: Float64Array;
+  private readonly baseline: Uint8Array;
   private next = 0;
+  private added = 0;
 
   constructor(capacity: number) {
     this.capacity = capacity;
     this.labels = new Uint8Array(capacity);
+    this.ids = new Float64Array(capacity);
+    this.baseline = new Uint8Array(capacity).fill(UNKNOWN);
   }
 
   get size(): number {
@@ -31,18 +50,45 @@ export class HoldoutSet {
     if (this.features.length < this.capacity) this.features.push(features);
     else this.features[this.next] = features;
     this.labels[this.next] = label;
+    this.ids[this.next] = this.added++;
+    this.baseline[this.next] = UNKNOWN;
     this.next = (this.next + 1) % this.capacity;
   }
 
-  /** Share of holdout records `score` classifies right (score ≥ 0.5 means positive); null if empty. */
-  accuracy(score: (features: Int32Array) => number): number | null {
-    if (this.features.length === 0) return null;
-    let correct = 0;
-    for (let i = 0; i < this.features.length; i++) {
-      const positive = score(this.features[i]!) >= 0.5;
-      if (positive === (this.labels[i] === 1)) correct++;
+  /** Scores every entry (score ≥ 0.5 means positive); null accuracy if empty. */
+  evaluate(score: (features: Int32Array) => number): { accuracy: number | null; verdicts: HoldoutVerdicts } {
+    const n = this.features.length;
+    const correct = new Uint8Array(n);
+    let right = 0;
+    for (let i = 0; i < n; i++) {
+      const ok = score(this.features[i]!) >= 0.5 === (this.labels[i] === 1);
+      correct[i] = ok ? 1 : 0;
+      if (ok) right++;
     }
-    return correct / this.features.length;
+    return { accuracy: n === 0 ? null : right / n, verdicts: { ids: this.ids.slice(0, n), correct } };
+  }
+
+  accuracy(score: (features: Int32Array) => number): number | null {
+    return this.evaluate(score).accuracy;
+  }
+
+  /** Accuracy of the published version: remembered verdicts, `score` only for newer entries. */
+  baselineAccuracy(score: (features: Int32Array) => number): number | null {
+    const n = this.features.length;
+    if (n === 0) return null;
+    let right = 0;
+    for (let i = 0; i < n; i++) {
+      if (this.baseline[i] === UNKNOWN) this.baseline[i] = score(this.features[i]!) >= 0.5 === (this.labels[i] === 1) ? 1 : 0;
+      right += this.baseline[i]!;
+    }
+    return right / n;
+  }
+
+  /** Remembers a newly published version's verdicts, for entries still present; forgets the rest. */
+  setBaseline(verdicts: HoldoutVerdicts | undefined): void {
+    this.baseline.fill(UNKNOWN);
+    if (!verdicts) return;
+    for (let i = 0; i < verdicts.ids.length; i++) if (this.ids[i] === verdicts.ids[i]) this.baseline[i] = verdicts.correct[i]!;
   }
 }
 

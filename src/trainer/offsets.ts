@@ -7,12 +7,21 @@ import type { PartitionOffset } from '../records/types.js';
  */
 export class OffsetTracker {
   private readonly next = new Map<string, PartitionOffset>();
+  /** Consecutive records mostly share a partition: skip the key string and map lookup. */
+  private last: PartitionOffset | undefined;
 
   observe(topic: string, partition: number, offset: number): void {
-    const key = `${topic}\u0000${partition}`;
-    const current = this.next.get(key);
-    if (!current) this.next.set(key, { topic, partition, offset: offset + 1 });
-    else if (offset + 1 > current.offset) current.offset = offset + 1;
+    let current = this.last;
+    if (!current || current.partition !== partition || current.topic !== topic) {
+      const key = `${topic}\u0000${partition}`;
+      current = this.next.get(key);
+      if (!current) {
+        current = { topic, partition, offset: offset + 1 };
+        this.next.set(key, current);
+      }
+      this.last = current;
+    }
+    if (offset + 1 > current.offset) current.offset = offset + 1;
   }
 
   /** Sorted by topic, then partition; copies, safe to publish. */
@@ -24,6 +33,7 @@ export class OffsetTracker {
 
   load(offsets: readonly PartitionOffset[]): void {
     this.next.clear();
+    this.last = undefined;
     for (const p of offsets) this.next.set(`${p.topic}\u0000${p.partition}`, { ...p });
   }
 }

@@ -52,12 +52,20 @@ const schema = z
     publishEveryMs: z.number().int().min(1).default(60_000),
     /** A candidate is published if its holdout accuracy ≥ the last published one's − this. */
     acceptMargin: z.number().min(0).max(1).default(0.01),
-    /** Weight encoding on `models.updates`. */
+    /**
+     * Weight encoding on `models.updates`. The trainer continues from the published
+     * (rounded) rows so a restore resumes exactly; with int8 that adds a little
+     * quantization noise at every publication.
+     */
     compression: z.enum(['float16', 'int8', 'float32']).default('float16'),
     /** Largest chunk of weights in one record (stay below the topic's max.message.bytes). */
     maxChunkBytes: z.number().int().min(1024).max(100_000_000).default(900_000),
   })
-  .strict();
+  .strict()
+  .refine((o) => o.buckets * o.dim <= 2 ** 28, {
+    message: 'buckets × dim must be at most 2^28 (a 1 GiB embedding table); lower buckets or dim',
+    path: ['dim'],
+  });
 
 export type TrainerOptions = z.output<typeof schema>;
 export const trainerOptions: z.ZodType<TrainerOptions, z.ZodTypeDef, unknown> = schema;

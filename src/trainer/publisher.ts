@@ -7,11 +7,13 @@
  * - With a holdout configured, no candidate is formed while the holdout is still empty:
  *   a version nobody can judge is not published (the check repeats on the next call).
  * - The first candidate is always published (nothing to compare with). Later ones are
- *   published when holdout accuracy ≥ the last published version's − `acceptMargin`,
- *   both scored on the *current* holdout records, so the comparison is like for like.
+ *   published when holdout accuracy (of the weights as published, i.e. compressed) ≥ the
+ *   last published version's − `acceptMargin`, both on the *current* holdout records, so
+ *   the comparison is like for like.
  * - With `holdoutFraction` 0 there is no gate: every candidate is published.
  * - A rejected candidate restarts the schedule; the trainer keeps training from its own
- *   weights (it does not roll back), and the next candidate is judged again.
+ *   weights (it does not roll back to the published version), and the next candidate is
+ *   judged again. Version numbers are only consumed by published candidates.
  */
 
 export interface PublishPolicy {

@@ -5,17 +5,18 @@
  * kernel costs vocabulary × batch tokens (seconds per step at 2^20 buckets). Here a step
  * costs only the rows the batch touches. The dense head stays in tfjs (see dense-head.ts).
  *
- * Memory layout: a row gets a slot in a dense arena the first time it is updated, so
- * frequent features (seen early) share pages and cache lines. Hashed straight into a
- * 64 MB table, every feature costs a TLB and cache miss; through the arena the hot rows
- * stay resident (measured ~1.5× faster per feature here).
+ * Memory layout: a row gets a slot in a dense arena the first time a training example
+ * uses it, so frequent features (seen early) share pages and cache lines. Hashed straight
+ * into a 64 MB table, every feature costs a TLB and cache miss; through the arena the hot
+ * rows stay resident (measured ~1.5× faster per feature here). A batch's bucket ids are
+ * translated to slots once (`assignSlots`); `pool` and `update` then work on slots.
  *
  * Rows start at zero, so a never-touched row is exactly zero and pruning it from a
  * published version changes nothing. Adagrad is row-wise (one accumulator per row, the
  * mean squared gradient): 4 bytes a row instead of 4 × dim, and one sqrt per feature.
  */
 
-/** Features of many examples back to back: example i is features[offsets[i]..offsets[i+1]). */
+/** Slots of many examples back to back: example i is features[offsets[i]..offsets[i+1]). */
 export interface FeatureBatch {
   features: Int32Array;
   offsets: Int32Array;
@@ -54,23 +55,35 @@ export class SparseEmbedding {
     this.sum = new Float64Array(options.dim);
   }
 
-  /** Rows ever updated (the rows a published version stores). */
+  /** Rows ever used by a training example (the rows a published version stores). */
   get touchedCount(): number {
     return this.slots;
+  }
+
+  /** Replaces bucket ids in features[from..to) by their slots, giving new rows a slot. */
+  assignSlots(features: Int32Array, from: number, to: number): void {
+    const slotOf = this.slotOf;
+    for (let f = from; f < to; f++) {
+      const bucket = features[f]!;
+      let slot = slotOf[bucket]!;
+      if (slot < 0) {
+        slot = this.slots++;
+        slotOf[bucket] = slot;
+      }
+      features[f] = slot;
+    }
   }
 
   /** Mean of each example's rows, for examples [first, last), into `out` ([last-first][dim]). */
   pool(batch: FeatureBatch, first: number, last: number, out: Float32Array): void {
     const { features, offsets } = batch;
-    const { dim, arena, slotOf, sum } = this;
+    const { dim, arena, sum } = this;
     for (let i = first; i < last; i++) {
       const start = offsets[i]!;
       const end = offsets[i + 1]!;
       sum.fill(0);
       for (let f = start; f < end; f++) {
-        const slot = slotOf[features[f]!]!;
-        if (slot < 0) continue; // never trained: an all-zero row
-        const base = slot * dim;
+        const base = features[f]! * dim;
         for (let k = 0; k < dim; k++) sum[k]! += arena[base + k]!;
       }
       const inv = end > start ? 1 / (end - start) : 0;
@@ -85,7 +98,7 @@ export class SparseEmbedding {
    */
   update(batch: FeatureBatch, first: number, last: number, gradPooled: Float32Array, options: { learningRate: number; gradScale: number }): void {
     const { features, offsets } = batch;
-    const { dim, arena, accum, slotOf, gradient: g } = this;
+    const { dim, arena, accum, gradient: g } = this;
     const adagrad = this.options.optimizer === 'adagrad';
     const initial = this.options.adagradInitial;
     const l2 = this.options.l2;
@@ -106,12 +119,7 @@ export class SparseEmbedding {
       if (squares === 0) continue;
       squares /= dim;
       for (let f = start; f < end; f++) {
-        const bucket = features[f]!;
-        let slot = slotOf[bucket]!;
-        if (slot < 0) {
-          slot = this.slots++;
-          slotOf[bucket] = slot;
-        }
+        const slot = features[f]!;
         let step = lr;
         if (adagrad) {
           const a = accum[slot]! + squares;
@@ -129,7 +137,12 @@ export class SparseEmbedding {
     }
   }
 
-  /** Sorted bucket ids of every row ever updated. */
+  /** A copy of the used rows in slot order (score with `slotOf` as lookup: later slots read as zero). */
+  snapshotRows(): Float32Array {
+    return this.arena.slice(0, this.slots * this.dim);
+  }
+
+  /** Sorted bucket ids of every row ever used in training. */
   touchedIds(): Uint32Array {
     const ids = new Uint32Array(this.slots);
     const slotOf = this.slotOf;
@@ -140,15 +153,17 @@ export class SparseEmbedding {
 
   /** Overwrites rows by bucket id (compact `rows`, [rowIds.length][dim]): restore, and snapping to published weights. */
   setRows(rowIds: Uint32Array, rows: Float32Array): void {
-    const dim = this.dim;
+    const { dim, arena, slotOf } = this;
     for (let r = 0; r < rowIds.length; r++) {
       const bucket = rowIds[r]!;
-      let slot = this.slotOf[bucket]!;
+      let slot = slotOf[bucket]!;
       if (slot < 0) {
         slot = this.slots++;
-        this.slotOf[bucket] = slot;
+        slotOf[bucket] = slot;
       }
-      this.arena.set(rows.subarray(r * dim, r * dim + dim), slot * dim);
+      const to = slot * dim;
+      const from = r * dim;
+      for (let k = 0; k < dim; k++) arena[to + k] = rows[from + k]!;
     }
   }
 

@@ -2,13 +2,13 @@ import { ErrorCode, fatal } from '../errors.js';
 import { sha256Hex, splitIntoChunks } from '../models/chunks.js';
 import { Featurizer, type HashingParams } from '../models/features.js';
 import { loadModel } from '../models/loaded-model.js';
-import { buildRowLookup, Scorer } from '../models/scoring.js';
+import { Scorer } from '../models/scoring.js';
 import { deserializeWeights, serializeWeights } from '../models/weights-format.js';
-import type { ModelWeights, WeightEncoding } from '../models/weights-types.js';
+import type { DenseLayerWeights, ModelWeights, WeightEncoding } from '../models/weights-types.js';
 import type { ModelChunk, ModelVersion, Review } from '../records/types.js';
 import type { BackendInfo } from './backend.js';
 import { DenseHead } from './dense-head.js';
-import { HoldoutSet, isHoldout, PrequentialWindow } from './evaluation.js';
+import { HoldoutSet, isHoldout, PrequentialWindow, type HoldoutVerdicts } from './evaluation.js';
 import { OffsetTracker } from './offsets.js';
 import type { TrainerOptions } from './options.js';
 import { judgeCandidate, PublishSchedule } from './publisher.js';
@@ -65,15 +65,28 @@ export interface TrainerStats {
 interface Version {
   manifest: ModelVersion;
   scorer: Scorer;
+  /** How it classified the holdout when it was a candidate (none after a restore). */
+  verdicts: HoldoutVerdicts | undefined;
 }
 
+/** Unacknowledged candidates kept for markPublished. */
+const MAX_PENDING = 2;
 /** log(1e-7): caps the log loss of a confidently wrong prediction. */
 const MAX_LOSS = 16.118;
 
 /**
- * The incremental trainer, without Kafka: the caller feeds mini-batches with their input
+ * The incremental trainer, without Kafka: the caller feeds batches with their input
  * positions, asks for candidates, and reports which were published. Everything here is
  * synchronous and deterministic for a given seed and input.
+ *
+ * Resume contract: a published blob holds the touched rows (in the published encoding),
+ * the head, the optimizer state (row-wise and head Adagrad accumulators, float32) and the
+ * step/example counters. Publishing snaps the trainer's own rows to their published
+ * (compressed) values, so `restore(v)` followed by the same batches yields byte-identical
+ * weights to a trainer that never stopped (tested). What does not carry over: the holdout
+ * set and prequential window (evaluation state, refilled from new records), and batch
+ * boundaries: after a restart Kafka may cut batches differently, which changes mini-batch
+ * grouping but loses or repeats no record.
  */
 export class Trainer {
   readonly options: TrainerOptions;
@@ -163,6 +176,7 @@ export class Trainer {
       batch.close(label, !review.augmented);
       if (review.augmented) report.augmented++;
     }
+    this.embedding.assignSlots(batch.features, 0, batch.featureBuffer.length);
     let lossSum = 0;
     for (let first = 0; first < batch.count; first += this.options.batchSize) {
       const last = Math.min(batch.count, first + this.options.batchSize);
@@ -212,22 +226,26 @@ export class Trainer {
   }
 
   /**
-   * Forms a candidate version when one is due: scores it on the holdout (compressed and
-   * full precision) and applies the publish gate. A published candidate also becomes the
-   * trainer's own state (the weights snap to their compressed values), so a trainer
-   * restored from it continues exactly as this one does.
+   * Forms a candidate version when one is due: scores it on the holdout (full precision,
+   * then as published) and applies the publish gate. Every candidate becomes the
+   * trainer's own state (the rows snap to their published, rounded values), so a trainer
+   * restored from a published version continues exactly as this one does.
    */
   maybeCandidate(now: number): Candidate | undefined {
     if (!this.schedule.due(now)) return undefined;
     if (this.options.holdoutFraction > 0 && this.holdout.size === 0) return undefined;
     this.schedule.restart(now);
+    // Scoring reads the live arena (hot rows packed together): far faster than the
+    // decoded blob's bucket-ordered rows.
+    const live = this.liveScorer();
     const bytes = this.serialize(this.options.compression);
     const decoded = deserializeWeights(bytes);
-    const compressed = this.scorerOf(decoded);
-    const full = new Scorer({ dim: this.options.dim, rows: this.embedding.arena, lookup: this.embedding.slotOf, layers: this.head.weights() });
-    const holdoutAccuracy = this.holdout.accuracy((f) => compressed.score(f, 0, f.length));
-    const fullPrecision = this.holdout.accuracy((f) => full.score(f, 0, f.length));
-    const baseline = this.lastPublished ? this.holdout.accuracy((f) => this.lastPublished!.scorer.score(f, 0, f.length)) : undefined;
+    // float32 publishes the weights as they are: one scoring gives both figures.
+    const fullPrecision = this.options.compression === 'float32' ? undefined : this.holdout.accuracy((f) => live.score(f, 0, f.length));
+    this.embedding.setRows(decoded.rowIds, decoded.rows);
+    const { accuracy: holdoutAccuracy, verdicts } = this.holdout.evaluate((f) => live.score(f, 0, f.length));
+    const published = this.lastPublished;
+    const baseline = published ? this.holdout.baselineAccuracy((f) => published.scorer.score(f, 0, f.length)) : undefined;
     this.lastHoldoutAccuracy = holdoutAccuracy;
     const decision = judgeCandidate({ candidate: holdoutAccuracy, baseline, holdoutSize: this.holdout.size, acceptMargin: this.options.acceptMargin });
     if (!decision.accept) {
@@ -247,7 +265,7 @@ export class Trainer {
       metrics: {
         prequentialAccuracy: this.prequential.accuracy(),
         holdoutAccuracy,
-        holdoutAccuracyFullPrecision: fullPrecision,
+        holdoutAccuracyFullPrecision: fullPrecision === undefined ? holdoutAccuracy : fullPrecision,
         holdoutSize: this.holdout.size,
         loss: this.prequential.meanLoss(),
       },
@@ -257,19 +275,25 @@ export class Trainer {
     };
     const chunks = splitIntoChunks({ model: manifest.model, version, bytes, maxChunkBytes: this.options.maxChunkBytes });
     manifest.weights.chunks = chunks.length;
-    this.embedding.setRows(decoded.rowIds, decoded.rows);
-    this.pending.set(version, { manifest, scorer: compressed });
+    this.pending.set(version, { manifest, scorer: this.snapshotScorer(decoded.layers), verdicts });
+    // Candidates whose publication failed are never acked: keep only the newest few.
+    for (const v of this.pending.keys()) if (this.pending.size > MAX_PENDING) this.pending.delete(v);
     return { kind: 'publish', manifest, chunks };
   }
 
-  /** The Kafka side calls this once every chunk and the manifest of `manifest.version` were acked. */
+  /**
+   * The Kafka side calls this once every chunk and the manifest of `manifest.version` were
+   * acked. Marking the version the trainer was restored from (or any older one) is a no-op.
+   */
   markPublished(manifest: ModelVersion): void {
+    if (this.lastPublished && manifest.version <= this.lastPublished.manifest.version) return;
     const version = this.pending.get(manifest.version);
     if (!version) {
       throw fatal(ErrorCode.MODEL_NOT_FOUND, `markPublished: version ${manifest.version} is not a pending candidate of this trainer`);
     }
     for (const v of this.pending.keys()) if (v <= manifest.version) this.pending.delete(v);
-    if (!this.lastPublished || this.lastPublished.manifest.version < manifest.version) this.lastPublished = version;
+    this.lastPublished = version;
+    this.holdout.setBaseline(version.verdicts);
     this.published++;
   }
 
@@ -287,7 +311,8 @@ export class Trainer {
     this.examplesSeen = manifest.examplesSeen;
     this.steps = weights.optimizer?.steps ?? 0;
     this.offsets.load(manifest.offsets);
-    this.lastPublished = { manifest, scorer: this.scorerOf(weights) };
+    this.lastPublished = { manifest, scorer: this.snapshotScorer(weights.layers), verdicts: undefined };
+    this.holdout.setBaseline(undefined);
     this.pending.clear();
     this.nextVersion = manifest.version + 1;
     this.schedule.restart(undefined);
@@ -320,8 +345,7 @@ export class Trainer {
   /** P(positive) of one text under the current full-precision weights. */
   score(text: string): number {
     const features = this.featurizer.features(text);
-    const scorer = new Scorer({ dim: this.options.dim, rows: this.embedding.arena, lookup: this.embedding.slotOf, layers: this.head.weights() });
-    return scorer.score(features, 0, features.length);
+    return this.liveScorer().score(features, 0, features.length);
   }
 
   stats(): TrainerStats {
@@ -367,12 +391,16 @@ export class Trainer {
     });
   }
 
-  private scorerOf(weights: ModelWeights): Scorer {
-    return new Scorer({
-      dim: weights.dim,
-      rows: weights.rows,
-      lookup: buildRowLookup(weights.rowIds, weights.hashing.buckets),
-      layers: weights.layers,
-    });
+  /** Scores with the current weights (reads the live arena; the head is copied). */
+  private liveScorer(): Scorer {
+    return new Scorer({ dim: this.options.dim, rows: this.embedding.arena, lookup: this.embedding.slotOf, layers: this.head.weights() });
+  }
+
+  /**
+   * A frozen copy of the current rows in slot order, to re-score a published version on
+   * later holdouts. Slots assigned later lie past its end and read as zero, as they were.
+   */
+  private snapshotScorer(layers: DenseLayerWeights[]): Scorer {
+    return new Scorer({ dim: this.options.dim, rows: this.embedding.snapshotRows(), lookup: this.embedding.slotOf, layers });
   }
 }

@@ -1,0 +1,79 @@
+/** The HTML tables of the report: stages with their identity check, and model versions. */
+import { escapeHtml } from './escape.js';
+import { formatBytes, formatCount, formatElapsed, formatPercent, formatPointDelta } from './format.js';
+import { stageIdentity } from './identity.js';
+import type { RunReportData, StageReport, VersionReport } from './types.js';
+
+const MAX_VERSION_ROWS = 12;
+
+function identityCell(s: StageReport): string {
+  const { holds, difference } = stageIdentity(s);
+  if (holds) {
+    return `<td class="identity ok" data-identity="ok" title="in = out + quarantined + dead-lettered + duplicates"><span aria-hidden="true">✓</span><span class="sr"> identity holds</span></td>`;
+  }
+  const what = difference > 0 ? `${formatCount(difference)} unaccounted` : `${formatCount(-difference)} too many`;
+  return `<td class="identity bad" data-identity="fail" title="in ≠ out + quarantined + dead-lettered + duplicates"><span aria-hidden="true">✗</span> ${escapeHtml(what)}</td>`;
+}
+
+function num(n: number, zeroMuted = true): string {
+  return `<td class="num${zeroMuted && n === 0 ? ' zero' : ''}">${formatCount(n)}</td>`;
+}
+
+export function stageTable(data: RunReportData): string {
+  if (data.stages.length === 0) return '<p class="empty">No stages reported any records.</p>';
+  const rows = data.stages.map(
+    (s) =>
+      `<tr><th scope="row"><span class="stage">${escapeHtml(s.stage)}</span>${s.kind === s.stage ? '' : `<span class="kind">${escapeHtml(s.kind)}</span>`}</th>` +
+      num(s.in, false) +
+      num(s.out, false) +
+      num(s.quarantined) +
+      num(s.deadLettered) +
+      num(s.duplicates) +
+      num(s.generated) +
+      num(s.lag) +
+      identityCell(s) +
+      '</tr>',
+  );
+  return (
+    '<table class="stages"><thead><tr><th scope="col">stage</th><th scope="col" class="num">in</th><th scope="col" class="num">out</th>' +
+    '<th scope="col" class="num">quarantined</th><th scope="col" class="num">dead-lettered</th><th scope="col" class="num">duplicates</th>' +
+    '<th scope="col" class="num" title="extra records the stage added, such as augmented copies">generated</th><th scope="col" class="num">lag</th>' +
+    '<th scope="col" title="in = out + quarantined + dead-lettered + duplicates">accounted</th></tr></thead>' +
+    `<tbody>${rows.join('')}</tbody></table>`
+  );
+}
+
+function versionRow(v: VersionReport, start: number): string {
+  const cost = v.holdoutAccuracy !== null && v.holdoutAccuracyFullPrecision !== null ? v.holdoutAccuracy - v.holdoutAccuracyFullPrecision : null;
+  return (
+    `<tr><th scope="row">${escapeHtml(v.model)} <span class="version">v${v.version}</span></th>` +
+    `<td class="num">${formatElapsed((v.createdAt - start) / 1000)}</td>` +
+    `<td class="num">${formatCount(v.examplesSeen)}</td>` +
+    `<td class="num strong">${formatPercent(v.holdoutAccuracy)}</td>` +
+    `<td class="num">${formatPercent(v.prequentialAccuracy)}</td>` +
+    `<td class="num">${formatPercent(v.holdoutAccuracyFullPrecision)}</td>` +
+    `<td class="num">${formatPointDelta(cost)}</td>` +
+    `<td class="num">${formatBytes(v.bytes)} <span class="kind-inline">${escapeHtml(v.encoding)}</span></td></tr>`
+  );
+}
+
+/** The newest versions, newest first; older ones are summarised in one line. */
+export function versionTable(data: RunReportData): string {
+  const rejected =
+    data.rejectedCandidates > 0
+      ? `<p class="note">${formatCount(data.rejectedCandidates)} candidate version${data.rejectedCandidates === 1 ? ' was' : 's were'} rejected: holdout accuracy fell below the last published version by more than the margin.</p>`
+      : '';
+  if (data.versions.length === 0) return rejected; // the chart above already says none was published
+  const start = data.generatedAt - data.durationMs;
+  const sorted = [...data.versions].sort((a, b) => b.createdAt - a.createdAt || b.version - a.version);
+  const shown = sorted.slice(0, MAX_VERSION_ROWS);
+  const hidden = sorted.length - shown.length;
+  return (
+    '<table class="versions"><thead><tr><th scope="col">version</th><th scope="col" class="num">published at</th><th scope="col" class="num">examples</th>' +
+    '<th scope="col" class="num">holdout</th><th scope="col" class="num">prequential</th><th scope="col" class="num">holdout before compression</th>' +
+    '<th scope="col" class="num">compression cost</th><th scope="col" class="num">weights</th></tr></thead>' +
+    `<tbody>${shown.map((v) => versionRow(v, start)).join('')}</tbody></table>` +
+    (hidden > 0 ? `<p class="note">…and ${formatCount(hidden)} earlier version${hidden === 1 ? '' : 's'} (all are in the chart above).</p>` : '') +
+    rejected
+  );
+}

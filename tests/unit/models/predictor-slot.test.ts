@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { assembleWeights, loadModel, ModelAssembler, ModelSlot, Predictor } from '../../../src/models/index.js';
+import { loadBackend, Trainer, trainerOptions } from '../../../src/trainer/index.js';
+import { batches, positioned, syntheticReviews } from '../trainer/fixtures.js';
+import { makeVersion } from './fixtures.js';
+
+describe('Predictor', () => {
+  it('scores like the trainer (to 1e-3) from the assembled, compressed weights', async () => {
+    const backend = await loadBackend('cpu');
+    for (const compression of ['float16', 'int8'] as const) {
+      const trainer = await Trainer.create(trainerOptions.parse({ buckets: 2 ** 16, publishEveryExamples: 1, hidden: 4, compression, maxChunkBytes: 4096 }), backend);
+      for (const batch of batches(positioned(syntheticReviews(2000, 21)), 200)) trainer.trainBatch(batch);
+      const candidate = trainer.maybeCandidate(1);
+      if (candidate?.kind !== 'publish') throw new Error('expected a candidate');
+      expect(candidate.chunks.length).toBeGreaterThan(1);
+      const assembler = new ModelAssembler();
+      candidate.chunks.forEach((c) => assembler.add({ kind: 'chunk', value: c }));
+      const result = assembler.add({ kind: 'manifest', value: candidate.manifest });
+      if (result.kind !== 'loaded') throw new Error(`expected loaded, got ${JSON.stringify(result)}`);
+      const predictor = Predictor.fromLoaded(result.model);
+      const texts = ['a great and wonderful film', 'the plot was dull and a waste', 'unseen words only zyzzyva', ''];
+      const predictions = predictor.predict(texts);
+      // the trainer snapped to the published weights, so its own scoring is the reference
+      texts.forEach((text, i) => expect(Math.abs(predictions[i]!.score - trainer.score(text))).toBeLessThan(1e-3));
+      expect(predictions.slice(0, 2).map((p) => p.label)).toEqual([1, 0]);
+      trainer.dispose();
+    }
+  });
+});
+
+describe('ModelSlot', () => {
+  function predictorFor(version: number): Predictor {
+    const v = makeVersion({ version });
+    const assembled = assembleWeights(v.chunks, v.manifest.weights);
+    if (!assembled.ok) throw new Error(assembled.reason);
+    return Predictor.fromLoaded(loadModel(v.manifest, assembled.bytes));
+  }
+
+  it('never mixes versions within one call while versions are hot-swapped', async () => {
+    const predictors = [1, 2, 3, 4].map(predictorFor);
+    const texts = Array.from({ length: 2000 }, (_, i) => `review number ${i} with words ${i % 17} and ${i % 31}`);
+    const expected = new Map(predictors.map((p) => [p.version, p.predict(texts).map((x) => x.score)]));
+    // the versions really disagree, so mixing would show
+    expect(expected.get(1)![0]).not.toBe(expected.get(2)![0]);
+    const slot = new ModelSlot();
+    slot.swap(predictors[0]!);
+    let swaps = 0;
+    const swapper = (async () => {
+      for (let i = 1; i < 40; i++) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        slot.swap(predictors[i % predictors.length]!);
+        swaps++;
+      }
+    })();
+    // Calls start at different moments and each spans many swaps (20 slices, a yield between each).
+    const pending = [];
+    for (let i = 0; i < 12; i++) {
+      pending.push(slot.predictInSlices(texts, { sliceSize: 100 }));
+      for (let k = 0; k < 3; k++) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    const calls = await Promise.all(pending);
+    await swapper;
+    expect(swaps).toBe(39);
+    const versionsSeen = new Set(calls.map((c) => c.version));
+    expect(versionsSeen.size).toBeGreaterThan(1);
+    for (const call of calls) expect(call.predictions.map((p) => p.score)).toEqual(expected.get(call.version));
+  });
+
+  it('offers only newer versions and fails clearly when empty', () => {
+    const slot = new ModelSlot();
+    expect(() => slot.predict(['x'])).toThrow(/no model version loaded/);
+    expect(slot.offer(predictorFor(2))).toBe(true);
+    expect(slot.offer(predictorFor(1))).toBe(false);
+    expect(slot.predict(['x']).version).toBe(2);
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { Featurizer, tokenize } from '../../../src/models/index.js';
+
+describe('tokenize', () => {
+  it('lower-cases, splits on non-letters/digits and splits contractions like the Penn Treebank', () => {
+    expect(tokenize("It's GREAT -- I don't care, can't stop!")).toEqual(['it', "'s", 'great', 'i', 'do', "n't", 'care', 'ca', "n't", 'stop']);
+  });
+
+  it('reads pre-tokenized text ("does n\'t", "it \'s") the same way as contracted text', () => {
+    expect(tokenize("it 's good , does n't it ?")).toEqual(tokenize("it's good, doesn't it?"));
+    expect(tokenize('don\u2019t')).toEqual(['do', "n't"]);
+  });
+
+  it('keeps accented letters and digits inside words and drops quotes around words', () => {
+    expect(tokenize("Café 2049 'quoted' naïve")).toEqual(['café', '2049', 'quoted', 'naïve']);
+    expect(tokenize('  ...  ')).toEqual([]);
+  });
+});
+
+describe('Featurizer', () => {
+  const featurizer = new Featurizer({ buckets: 2 ** 20, ngrams: 2, seed: 1 });
+
+  it('emits one unigram per token and one bigram per adjacent pair, all inside the bucket range', () => {
+    const f = featurizer.features('a good film today');
+    expect(f.length).toBe(4 + 3);
+    for (const b of f) expect(b >= 0 && b < 2 ** 20).toBe(true);
+  });
+
+  it('hashes bigrams order-sensitively and the same words to the same buckets', () => {
+    const ab = featurizer.features('not good');
+    const ba = featurizer.features('good not');
+    // features come as: not, good, "not good"  /  good, not, "good not"
+    expect(ab[0]).toBe(ba[1]);
+    expect(ab[1]).toBe(ba[0]);
+    expect(ab[2]).not.toBe(ba[2]);
+    expect([...featurizer.features('NOT GOOD')]).toEqual([...ab]);
+  });
+
+  it('changes buckets with the seed and supports trigrams', () => {
+    const other = new Featurizer({ buckets: 2 ** 20, ngrams: 2, seed: 2 });
+    expect([...other.features('not good')]).not.toEqual([...featurizer.features('not good')]);
+    const tri = new Featurizer({ buckets: 2 ** 20, ngrams: 3, seed: 1 });
+    expect(tri.features('one two three').length).toBe(3 + 2 + 1);
+  });
+});

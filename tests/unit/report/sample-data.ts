@@ -1,0 +1,76 @@
+import type { RunReportData, StageReport } from '../../../src/report/types.js';
+
+const START = Date.UTC(2025, 4, 1, 12, 0, 0);
+const DURATION_MS = 185_000;
+
+/** A smooth, deterministic wobble so samples look measured without a random source. */
+const wobble = (i: number, k: number) => Math.sin(i * 0.7 + k) * 0.08 + Math.sin(i * 0.23 + k * 2) * 0.05;
+
+function throughput(base: number, k: number, startSec = 0) {
+  const samples = [];
+  for (let s = startSec; s <= DURATION_MS / 1000; s += 5) {
+    const ramp = Math.min(1, (s - startSec + 5) / 25);
+    samples.push({ t: START + s * 1000, recordsPerSec: Math.round(base * ramp * (1 + wobble(s / 5, k))) });
+  }
+  return samples;
+}
+
+function stage(partial: Omit<StageReport, 'generated' | 'lag' | 'reasons' | 'throughput'> & Partial<StageReport>): StageReport {
+  return { generated: 0, lag: 0, reasons: {}, throughput: [], ...partial };
+}
+
+/** A realistic three-minute run of the default topology. */
+export function sampleReportData(): RunReportData {
+  const versions = Array.from({ length: 9 }, (_, i) => {
+    const holdout = 0.62 + 0.27 * (1 - Math.exp(-i / 2.6)) + wobble(i, 1) * 0.05;
+    return {
+      model: 'sentiment',
+      version: i + 1,
+      createdAt: START + 14_000 + i * 19_000,
+      examplesSeen: (i + 1) * 5_000,
+      holdoutAccuracy: holdout,
+      prequentialAccuracy: holdout - 0.03 + wobble(i, 3) * 0.04,
+      holdoutAccuracyFullPrecision: holdout + 0.002,
+      bytes: 1_310_720 + i * 2_048,
+      encoding: 'float16',
+    };
+  });
+  return {
+    generatedAt: START + DURATION_MS,
+    topology: 'topologies/sentiment.yaml',
+    durationMs: DURATION_MS,
+    backend: 'tensorflow (pure JS, cpu)',
+    stages: [
+      stage({ stage: 'clean', kind: 'clean', in: 50_000, out: 48_912, quarantined: 0, deadLettered: 37, duplicates: 1_051, reasons: { 'undecodable-record': 37 }, throughput: throughput(1_450, 0) }),
+      stage({ stage: 'augment', kind: 'augment', in: 48_912, out: 48_912, quarantined: 0, deadLettered: 0, duplicates: 0, generated: 24_456, throughput: throughput(1_380, 1, 2) }),
+      stage({
+        stage: 'gate',
+        kind: 'gate',
+        in: 73_368,
+        out: 70_301,
+        quarantined: 3_067,
+        deadLettered: 0,
+        duplicates: 0,
+        lag: 212,
+        reasons: { 'too-short': 1_204, 'near-duplicate': 893, 'gibberish-repetition': 412, 'url-density': 301, 'missing-label': 157, 'non-text': 64, 'too-long': 36 },
+        throughput: throughput(2_050, 2, 4),
+      }),
+      stage({ stage: 'train', kind: 'train', in: 70_301, out: 70_301, quarantined: 0, deadLettered: 0, duplicates: 0, lag: 1_840, throughput: throughput(1_900, 3, 6) }),
+    ],
+    versions,
+    rejectedCandidates: 2,
+    quality: Array.from({ length: 12 }, (_, i) => ({
+      windowEnd: START + (i + 1) * 15_000,
+      positiveRate: 0.5 + wobble(i, 5) * 0.5,
+      lengthMean: 230 + wobble(i, 2) * 120,
+      lengthPsi: i === 0 ? null : 0.03 + i * 0.012 + Math.abs(wobble(i, 4)) * 0.2,
+      oovRate: 0.06 + wobble(i, 6) * 0.1,
+      count: 5_000,
+    })),
+  };
+}
+
+/** The same run with nothing in any chart. */
+export function emptyReportData(): RunReportData {
+  return { generatedAt: START, topology: 'empty', durationMs: 0, backend: 'cpu', stages: [], versions: [], rejectedCandidates: 0, quality: [] };
+}
