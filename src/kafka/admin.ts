@@ -1,4 +1,5 @@
 import type { Admin } from 'kafkajs';
+import { withRetry } from '../util/retry.js';
 import { kafkaCall } from './errors.js';
 import type { GroupLag, TopicSpec } from './types.js';
 
@@ -25,8 +26,19 @@ export class AdminPort {
     return kafkaCall('list topics', () => this.admin.listTopics());
   }
 
-  /** Creates the topics that do not exist yet; returns the names it created. */
+  /**
+   * Creates the topics that do not exist yet; returns the names it created. Metadata
+   * lags creation on a fresh broker, so retriable failures retry (creation is idempotent).
+   */
   async ensureTopics(specs: TopicSpec[]): Promise<string[]> {
+    const created = new Set<string>();
+    await withRetry(async () => {
+      for (const name of await this.createMissing(specs)) created.add(name);
+    }, { attempts: 6, baseMs: 250, maxMs: 2_000 });
+    return [...created];
+  }
+
+  private async createMissing(specs: TopicSpec[]): Promise<string[]> {
     const existing = new Set(await this.listTopics());
     const missing = specs.filter((s) => !existing.has(s.name));
     if (missing.length === 0) return [];

@@ -7,7 +7,7 @@ import { changelogTopic, statsTopic } from '../topology/derived.js';
 import { addCounters, emptyCounters, type StageCounters } from './counters.js';
 import { changelogMessages, accumulate, restorePartitions, statsMessage, type PartitionContext } from './partition-state.js';
 import { processBatch, routeEmissions, type StageRoutes } from './process-batch.js';
-import { withRetry } from './retry.js';
+import { withRetry } from '../util/retry.js';
 import { recordBatch } from '../telemetry/index.js';
 
 export interface StageRunnerOptions {

@@ -12,7 +12,7 @@ import { statsTopic, type StageConfig } from '../topology/index.js';
 import { addCounters, countReason, emptyCounters, type StageCounters } from './counters.js';
 import { deadLetter } from './process-batch.js';
 import { statsMessage, type PartitionContext } from './partition-state.js';
-import { withRetry } from './retry.js';
+import { withRetry } from '../util/retry.js';
 
 export interface TrainerProgress {
   stage: string;
