@@ -8,7 +8,7 @@
  * KAFKA_BROKERS (comma-separated) uses an existing cluster; otherwise the embedded broker
  * under .reviewflow/bench-broker is started, and stopped at the end if this run started it.
  */
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { BrokerManager } from '../src/broker/manager.js';
@@ -53,12 +53,17 @@ function parseArgs(argv: string[]): Args {
 async function withBroker<T>(work: (b: { brokers: string[]; backend: string; version: string | null }) => Promise<T>): Promise<T> {
   const given = process.env['KAFKA_BROKERS'];
   if (given) return work({ brokers: given.split(',').map((b) => b.trim()), backend: 'external (KAFKA_BROKERS)', version: null });
-  const manager = new BrokerManager({ stateDir: join(packageRoot(), '.reviewflow', 'bench-broker') });
+  const stateDir = join(packageRoot(), '.reviewflow', 'bench-broker');
+  const manager = new BrokerManager({ stateDir });
+  // A stopped cluster's state keeps pid -1, which BrokerManager's liveness probe
+  // (process.kill(-1, 0)) takes for a running node; this folder is the bench's own and
+  // throwaway, so drop it rather than let start() wait on a broker that is not there.
+  if (manager.readState()?.nodes.some((n) => n.pid <= 0)) rmSync(stateDir, { recursive: true, force: true });
   const state = await manager.start();
   try {
     return await work({ brokers: state.bootstrap.split(','), backend: `embedded KRaft, 1 node${state.alreadyRunning ? ' (already running)' : ''}`, version: state.version });
   } finally {
-    if (!state.alreadyRunning) await manager.stop();
+    if (!state.alreadyRunning) await manager.stop({ purge: true });
   }
 }
 

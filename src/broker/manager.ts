@@ -33,6 +33,7 @@ export interface BrokerManagerOptions {
 const READY_TIMEOUT_MS = 120_000;
 
 function alive(pid: number): boolean {
+  if (pid <= 0) return false; // a stopped node is recorded as -1; kill(-1, 0) would probe every process
   try {
     process.kill(pid, 0);
     return true;
