@@ -128,6 +128,7 @@ function stageConfig(kind: string, prefix: string, input: string): StageConfig {
     ...routes,
     group: `${prefix}.${kind}`,
     instances: 1,
+    sessionTimeoutMs: 30_000,
     batchSize: 2_000,
     options: getStage(kind).options.parse({}) as Record<string, unknown>,
   };

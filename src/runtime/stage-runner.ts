@@ -89,6 +89,7 @@ export class StageRunner {
       topics: [this.o.stage.input],
       fromBeginning: true,
       readCommitted: exactlyOnce,
+      sessionTimeoutMs: this.o.stage.sessionTimeoutMs,
     });
     this.consumer.onCrash((err, restart) => this.log.error({ err, restart }, 'consumer crashed'));
     this.running = this.consumer.run((batch, controls) => this.onBatch(batch, controls));
@@ -107,9 +108,12 @@ export class StageRunner {
 
   private async context(partition: number, firstOffset: number): Promise<PartitionContext<StageState | undefined>> {
     let ctx = this.contexts.get(partition);
-    // Another instance processed this partition since we restored it: reload its state.
-    if (ctx && ctx.nextOffset !== -1 && ctx.nextOffset !== firstOffset) {
-      this.log.info({ partition, expected: ctx.nextOffset, got: firstOffset }, 'partition moved; restoring its state');
+    // Another instance processed this partition since we restored it, or before we first
+    // saw it (a batch that does not start at 0): reload its state and counters, else our
+    // stats record would overwrite theirs and the records they counted would vanish.
+    const moved = ctx ? ctx.nextOffset !== -1 && ctx.nextOffset !== firstOffset : firstOffset > 0;
+    if (moved) {
+      this.log.info({ partition, expected: ctx?.nextOffset ?? null, got: firstOffset }, 'partition moved; restoring its state');
       const fresh = await restorePartitions({
         kafka: this.o.kafka,
         stage: this.o.descriptor,

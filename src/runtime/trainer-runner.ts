@@ -110,7 +110,7 @@ export class TrainerRunner {
     // SHA-256, so readers never load a half-written one whatever the delivery mode.
     this.producer = this.o.kafka.producer();
     await this.producer.connect();
-    this.consumer = this.o.kafka.consumer({ groupId: this.group, topics: [this.o.stage.input], fromBeginning: true, readCommitted: this.o.delivery === 'exactly-once' });
+    this.consumer = this.o.kafka.consumer({ groupId: this.group, topics: [this.o.stage.input], fromBeginning: true, readCommitted: this.o.delivery === 'exactly-once', sessionTimeoutMs: this.o.stage.sessionTimeoutMs });
     this.consumer.onCrash((err, restart) => this.log.error({ err, restart }, 'trainer consumer crashed'));
     await this.consumer.run((batch, controls) => this.onBatch(batch, controls));
     // a quiet stream still gets its candidate after publishEveryMs

@@ -71,6 +71,11 @@ export const stageSchema = z
     instances: z.number().int().min(1).max(64).default(1),
     /** Records per batch handed to the transform (bounded memory per partition). */
     batchSize: z.number().int().min(1).max(100_000).default(2_000),
+    /**
+     * How long the group waits for a silent member before moving its partitions. Lower
+     * means faster failover after a crash, higher tolerates longer pauses (broker bounds: 6 s to 30 min).
+     */
+    sessionTimeoutMs: z.number().int().min(6_000).max(1_800_000).default(30_000),
     options: z.record(z.string(), z.unknown()).default({}),
   })
   .strict();

@@ -38,8 +38,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     console.log(`[reviewflow tests] Kafka ${image} from testcontainers at ${bootstrap}`);
     return async () => void (await container.stop());
   }
-  const manager = new BrokerManager({ stateDir: join(process.cwd(), '.reviewflow', 'test-broker'), log: (l) => console.log(`[reviewflow tests] ${l}`) });
-  await manager.stop({ purge: true }); // a previous run that died leaves nothing behind
+  // one broker per test run: concurrent runs in one checkout must not stop each other's
+  const manager = new BrokerManager({ stateDir: join(process.cwd(), '.reviewflow', `test-broker-${process.pid}`), log: (l) => console.log(`[reviewflow tests] ${l}`) });
   const state = await manager.start({ brokers: 1 });
   project.provide('kafkaBrokers', state.bootstrap);
   project.provide('kafkaSource', `embedded Apache Kafka ${state.version}`);
