@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { ErrorCode, describeError, isReviewflowError } from '../errors.js';
+import { ErrorCode, ReviewflowError, describeError, isReviewflowError } from '../errors.js';
 import type { AdminPort, BatchControls, ConsumedBatch, ConsumerPort, KafkaPort, OutgoingMessage, ProducerPort, TopicMessages } from '../kafka/index.js';
 import { childLogger } from '../log.js';
 import { ModelAssembler } from '../models/index.js';
@@ -100,9 +100,7 @@ export class TrainerRunner {
     }
     const resumeAt = (latest?.manifest.offsets ?? []).filter((o) => o.topic === this.o.stage.input);
     await this.o.kafka.withAdmin(async (admin) => {
-      if (await this.groupHasMembers(admin)) {
-        throw new Error(`another trainer of group ${this.group} is running; a model has one trainer`);
-      }
+      await this.waitForEmptyGroup(admin);
       await admin.setGroupOffsets(this.group, this.o.stage.input, resumeAt);
     });
 
@@ -128,8 +126,22 @@ export class TrainerRunner {
     this.log.info({ session: this.session, published: this.published }, 'trainer stopped');
   }
 
-  private async groupHasMembers(admin: AdminPort): Promise<boolean> {
-    return (await admin.groupMembers(this.group)) > 0;
+  /**
+   * A model has one trainer. A member that crashed stays in the group until its session
+   * times out, so wait that long before concluding that another trainer really runs.
+   */
+  private async waitForEmptyGroup(admin: AdminPort): Promise<void> {
+    const deadline = Date.now() + this.o.stage.sessionTimeoutMs + 5_000;
+    while ((await admin.groupMembers(this.group)) > 0) {
+      if (Date.now() > deadline) {
+        throw new ReviewflowError(ErrorCode.INVALID_CONFIG, `another trainer of group ${this.group} is running`, {
+          retriable: false,
+          hint: 'a model has one trainer: stop the other one, or give this stage another group or model name',
+        });
+      }
+      this.log.info({ group: this.group }, 'waiting for the previous trainer to leave the group');
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
   }
 
   /** Reads the model topic to its end and returns the newest verified version of our model. */
