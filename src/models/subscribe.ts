@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { describeError } from '../errors.js';
+import { ErrorCode, ReviewflowError, describeError } from '../errors.js';
 import type { ConsumedMessage, ConsumerPort, KafkaPort } from '../kafka/index.js';
 import { childLogger } from '../log.js';
 import { decodeAny } from '../records/index.js';
@@ -8,6 +8,7 @@ import type { ModelVersion } from '../records/types.js';
 import { ModelAssembler, type ModelUpdateRecord } from './assembler.js';
 import { Predictor } from './predictor.js';
 import { ModelSlot, type SlotPredictions } from './slot.js';
+import { prepareForPrediction } from './prepare.js';
 
 export interface SubscribeOptions {
   kafka: KafkaPort;
@@ -21,7 +22,7 @@ export interface SubscribeOptions {
 }
 
 export interface ModelSubscription {
-  /** Predicts with the newest verified version; one call never mixes versions. */
+  /** Predicts with the newest verified version (texts cleaned as in training); one call never mixes versions. */
   predict(texts: readonly string[]): SlotPredictions;
   current(): ModelVersion | undefined;
   /** Resolves with the first version loaded (or the pinned one). */
@@ -75,13 +76,16 @@ export async function subscribeModels(options: SubscribeOptions, onModel?: (mani
   });
 
   return {
-    predict: (texts) => slot.predict(texts),
+    predict: (texts) => slot.predict(prepareForPrediction(texts)),
     current: () => slot.current()?.manifest,
     ready: (timeoutMs = 30_000) => {
       const now = slot.current()?.manifest;
       if (now) return Promise.resolve(now);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no model version on ${options.topic} within ${timeoutMs} ms`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new ReviewflowError(ErrorCode.MODEL_NOT_FOUND, `no model version on ${options.topic} within ${timeoutMs} ms`, { retriable: true, hint: 'is the train stage running and publishing?' })),
+          timeoutMs,
+        );
         waiters.push((m) => {
           clearTimeout(timer);
           resolve(m);

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { ErrorCode, ReviewflowError } from '../errors.js';
 import type { KafkaPort } from '../kafka/index.js';
 import { childLogger } from '../log.js';
 import { getStage } from '../stages/registry.js';
@@ -31,7 +32,9 @@ export function selectStages(topology: Topology, ids: string[] | undefined): Sta
   if (!ids || ids.length === 0) return [...topology.stages];
   return ids.map((id) => {
     const stage = topology.stages.find((s) => s.id === id);
-    if (!stage) throw new Error(`unknown stage "${id}"; the topology has ${topology.stages.map((s) => s.id).join(', ')}`);
+    if (!stage) {
+      throw new ReviewflowError(ErrorCode.INVALID_CONFIG, `unknown stage "${id}" in --stages`, { retriable: false, hint: `the topology ${topology.file} has ${topology.stages.map((s) => s.id).join(', ')}` });
+    }
     return stage;
   });
 }

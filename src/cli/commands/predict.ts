@@ -3,6 +3,7 @@ import { ErrorCode, ReviewflowError } from '../../errors.js';
 import { readRecords } from '../../ingest/index.js';
 import { readModelHistory } from '../../models/history.js';
 import { Predictor } from '../../models/index.js';
+import { prepareForPrediction } from '../../models/prepare.js';
 import { action } from '../action.js';
 import { emit } from '../output.js';
 import { parseIntOption } from '../options.js';
@@ -44,7 +45,7 @@ export function registerPredict(program: Command): void {
         const predictor = Predictor.fromLoaded(chosen);
         const version = chosen.manifest.version;
         if (opts.text) {
-          const [p] = predictor.predict([opts.text]);
+          const [p] = predictor.predict(prepareForPrediction([opts.text]));
           emit({ text: opts.text, ...p, model: chosen.manifest.model, version });
           return;
         }
@@ -54,7 +55,7 @@ export function registerPredict(program: Command): void {
         let rejected = 0;
         let slice: Array<{ id: string; text: string; label: number | null }> = [];
         const flush = (): void => {
-          const predictions = predictor.predict(slice.map((r) => r.text));
+          const predictions = predictor.predict(prepareForPrediction(slice.map((r) => r.text)));
           slice.forEach((r, i) => {
             const p = predictions[i]!;
             n++;
