@@ -13,6 +13,7 @@ export const REASON = {
   gibberish: 'gibberish',
   charRepetition: 'char-repetition',
   urlDensity: 'url-density',
+  spam: 'spam',
   punctuationDensity: 'punctuation-density',
   nonText: 'non-text',
   nearDuplicate: 'near-duplicate',
@@ -46,6 +47,8 @@ export function ruleReasons(label: number | null, p: TextProfile, t: RuleThresho
   }
   if (p.maxRun > t.maxCharRun) reasons.push(REASON.charRepetition);
   if (p.urls > 0 && p.urls / Math.max(1, tokens) > t.maxUrlRatio) reasons.push(REASON.urlDensity);
+  // advertising: a sales phrase with a link, or several sales phrases
+  if ((p.spamPhrases >= 1 && p.urls >= 1) || p.spamPhrases >= 2) reasons.push(REASON.spam);
   // Density rules need some text to measure; empty text is already too short.
   if (p.nonSpace > 0) {
     if (p.punctuation / p.nonSpace > t.maxPunctuationRatio) reasons.push(REASON.punctuationDensity);

@@ -23,6 +23,8 @@ export interface TextProfile {
   stopwordTokens: number;
   /** `[url]` placeholders plus any URL the clean stage did not see. */
   urls: number;
+  /** Advertising phrases ("buy now", "click here", ...); only counted where a URL or "!!" hints at spam. */
+  spamPhrases: number;
 }
 
 /**
@@ -58,8 +60,9 @@ for (const c of '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~') ASCII_PUNCT[c.charCodeAt(0
 export function profileText(text: string): TextProfile {
   const p: TextProfile = {
     length: text.length, nonSpace: 0, letters: 0, punctuation: 0, maxRun: 0, tokenHashes: [],
-    longestToken: 0, alphaTokens: 0, unpronounceableTokens: 0, stopwordTokens: 0, urls: countUrls(text),
+    longestToken: 0, alphaTokens: 0, unpronounceableTokens: 0, stopwordTokens: 0, urls: countUrls(text), spamPhrases: 0,
   };
+  if (p.urls > 0 || text.includes('!!')) p.spamPhrases = countSpamPhrases(text);
   // Plain locals, not object fields or closure captures: V8 keeps them in registers.
   let nonSpace = 0;
   let letters = 0;
@@ -155,6 +158,15 @@ function isWordAt(text: string, at: number): boolean {
   if (unit >= 0x80) return NON_ASCII_WORD.test(text.charAt(at));
   const lower = unit | 0x20;
   return (lower >= 0x61 && lower <= 0x7a) || (unit >= 0x30 && unit <= 0x39);
+}
+
+const SPAM_PHRASES = ['buy now', 'click here', 'limited offer', 'work from home', 'act now', 'free money', 'make money', 'order now', 'visit my', 'discount code', 'promo code', 'earn $', 'cheap pills', '100% free'];
+
+function countSpamPhrases(text: string): number {
+  const lower = text.toLowerCase();
+  let n = 0;
+  for (const phrase of SPAM_PHRASES) if (lower.includes(phrase)) n++;
+  return n;
 }
 
 function countUrls(text: string): number {
