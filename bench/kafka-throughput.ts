@@ -37,6 +37,8 @@ export interface PassResult {
   /** recordsPerSec / raw pass-through recordsPerSec (same start-to-done definition). */
   ratioToRaw: number;
   output: number;
+  /** Set when the pass stopped making progress before reading all its input. */
+  stalled?: string;
 }
 
 export type CeilingResult =
@@ -58,6 +60,7 @@ const PARTITIONS = 3;
 const PRODUCE_CHUNK = 5_000;
 const POLL_MS = 5;
 const PASS_TIMEOUT_MS = 600_000;
+const STALL_MS = 60_000;
 const COMPACTED = { 'cleanup.policy': 'compact', 'min.cleanable.dirty.ratio': '0.1', 'segment.ms': '600000' };
 
 /** N valid generated reviews (deliberately invalid ones are skipped, as `produce` would), encoded. */
@@ -145,20 +148,30 @@ function stageTopics(stage: StageConfig): TopicSpec[] {
   return specs;
 }
 
+/**
+ * Runs one stage until it has read `expected` records, or until it makes no progress for
+ * STALL_MS: a stalled pass is reported (with its rate up to the stall), not fatal, so the
+ * other figures still come out.
+ */
 async function stagePass(kafka: KafkaPort, stage: StageConfig, expected: number): Promise<Omit<PassResult, 'ratioToRaw'>> {
   const runner = new StageRunner({ kafka, stage, descriptor: getStage(stage.kind), delivery: 'at-least-once', instance: 'bench' });
   const started = performance.now();
-  let done = 0;
+  let lastIn = 0;
+  let lastProgress = started;
   await runner.start();
+  let stalled = false;
   await waitFor(() => {
-    if (runner.progress().session.in < expected) return false;
-    done = performance.now();
-    return true;
+    const seen = runner.progress().session.in;
+    const now = performance.now();
+    if (seen !== lastIn) [lastIn, lastProgress] = [seen, now];
+    stalled = now - lastProgress > STALL_MS;
+    return seen >= expected || stalled;
   }, `stage ${stage.kind}`);
-  const seconds = (done - started) / 1000;
+  const seconds = (lastProgress - started) / 1000;
   const records = runner.progress().session.in;
   await runner.stop();
-  return { name: `${stage.kind} (StageRunner, at-least-once)`, records, seconds, recordsPerSec: records / seconds, output: await topicSize(kafka, stage.output) };
+  const stall = stalled ? { stalled: `no progress for ${STALL_MS / 1000} s after ${records} of ${expected} records; rate is up to the stall` } : {};
+  return { name: `${stage.kind} (StageRunner, at-least-once)`, records, seconds, recordsPerSec: records / seconds, output: await topicSize(kafka, stage.output), ...stall };
 }
 
 /** Apache Kafka's producer tool: what the broker takes from a fast client on this machine. */
@@ -218,9 +231,10 @@ export async function benchKafkaThroughput(options: KafkaThroughputOptions): Pro
     const ceiling = producerCeiling({ brokers: options.brokers, topic: `${prefix}.ceiling`, records: options.ceilingRecords, recordSize: meanRawRecordBytes });
     return { records: options.records, meanRawRecordBytes, partitions: PARTITIONS, wordnetLoadMs, passes, ceiling, peakRssMb: process.resourceUsage().maxRSS / 1024 };
   } finally {
-    await kafka.withAdmin(async (a) => {
-      await a.deleteTopics(unique.map((s) => s.name));
-      await a.deleteGroups([`${prefix}.raw`, ...stages.map((s) => s.group ?? s.id)]);
-    });
+    // a failed clean-up is reported, never allowed to hide the error that ended the run
+    await kafka.withAdmin((a) => a.deleteTopics(unique.map((s) => s.name))).catch((err: unknown) => console.error('bench: deleting topics failed', err));
+    for (const group of [`${prefix}.raw`, ...stages.map((s) => s.group ?? s.id)]) {
+      await kafka.withAdmin((a) => a.deleteGroups([group])).catch((err: unknown) => console.error(`bench: deleting group ${group} failed (it may never have been created)`, err));
+    }
   }
 }

@@ -74,7 +74,7 @@ function kafkaFigures(k: KafkaThroughputResult): Figure[] {
     { bench: 'kafka', name: raw.name, value: raw.recordsPerSec, unit: 'records/s', note: `${raw.records} records, first→last record ${Math.round(raw.firstToLastRecordsPerSec ?? 0)} records/s` },
   ];
   for (const s of stages) {
-    figures.push({ bench: 'kafka', name: s.name, value: s.recordsPerSec, unit: 'records/s', baseline: { name: 'raw pass-through', value: raw.recordsPerSec }, ratio: s.ratioToRaw, note: `${s.records} in → ${s.output} out` });
+    figures.push({ bench: 'kafka', name: s.name, value: s.recordsPerSec, unit: 'records/s', baseline: { name: 'raw pass-through', value: raw.recordsPerSec }, ratio: s.ratioToRaw, note: `${s.records} in → ${s.output} out${s.stalled ? `; STALLED: ${s.stalled}` : ''}` });
   }
   const c = k.ceiling;
   if (c.status === 'ok') {
