@@ -6,13 +6,18 @@ import pino, { type Logger } from 'pino';
  * Secrets are redacted wherever they appear under these paths.
  */
 export const REDACT_PATHS = [
+  // SASL passwords: KafkaSettings at the top, under a key, or inside a topology (topology.broker.sasl)
   'password',
   '*.password',
   '*.*.password',
-  'sasl.password',
-  'broker.sasl.password',
+  '*.*.*.password',
+  // TLS private keys: our TlsSettings (`tls.key`) and kafkajs' config (`ssl.key`)
+  'tls.key',
+  '*.tls.key',
+  '*.*.tls.key',
   'ssl.key',
   '*.ssl.key',
+  '*.*.ssl.key',
   'secret',
   '*.secret',
 ];

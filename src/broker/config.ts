@@ -1,29 +1,57 @@
 /** Renders the server.properties of one node of the embedded KRaft cluster. */
+import { ErrorCode, fatal } from '../errors.js';
+import type { TlsMaterial } from './security.js';
 
 export interface NodePorts {
   nodeId: number;
   brokerPort: number;
   controllerPort: number;
+  /** The SASL_SSL listener, when the cluster has one. */
+  saslSslPort?: number;
 }
 
 export interface NodeConfigOptions {
   node: NodePorts;
   all: NodePorts[];
   dataDir: string;
+  /** Key material for the SASL_SSL listener; required when the node has a saslSslPort. */
+  tls?: TlsMaterial;
 }
 
-export function renderServerProperties({ node, all, dataDir }: NodeConfigOptions): string {
+type Properties = Record<string, string | number | boolean>;
+
+/**
+ * SCRAM-SHA-512 over TLS for clients only: brokers and the KRaft controllers keep talking
+ * PLAINTEXT on loopback, so no inter-broker credentials are needed. No authorizer: an
+ * authenticated user may do anything, which is what a local development broker wants.
+ */
+function saslSslProperties(tls: TlsMaterial | undefined): Properties {
+  if (!tls) throw fatal(ErrorCode.BROKER_START, 'a SASL_SSL listener needs TLS material (BrokerManager passes it; this is a bug)');
+  return {
+    'sasl.enabled.mechanisms': 'SCRAM-SHA-512',
+    'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required;',
+    'listener.name.sasl_ssl.ssl.keystore.type': 'PKCS12',
+    'listener.name.sasl_ssl.ssl.keystore.location': tls.keystorePath,
+    'listener.name.sasl_ssl.ssl.keystore.password': tls.storePassword,
+    'listener.name.sasl_ssl.ssl.key.password': tls.storePassword,
+    'listener.name.sasl_ssl.ssl.client.auth': 'none',
+    'listener.name.sasl_ssl.ssl.enabled.protocols': 'TLSv1.3,TLSv1.2',
+  };
+}
+
+export function renderServerProperties({ node, all, dataDir, tls }: NodeConfigOptions): string {
   const n = all.length;
   const voters = all.map((p) => `${p.nodeId}@127.0.0.1:${p.controllerPort}`).join(',');
-  const lines: Record<string, string | number | boolean> = {
+  const secure = node.saslSslPort !== undefined ? `,SASL_SSL://127.0.0.1:${node.saslSslPort}` : '';
+  const lines: Properties = {
     'process.roles': 'broker,controller',
     'node.id': node.nodeId,
     'controller.quorum.voters': voters,
-    listeners: `PLAINTEXT://127.0.0.1:${node.brokerPort},CONTROLLER://127.0.0.1:${node.controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://127.0.0.1:${node.brokerPort}`,
+    listeners: `PLAINTEXT://127.0.0.1:${node.brokerPort},CONTROLLER://127.0.0.1:${node.controllerPort}${secure}`,
+    'advertised.listeners': `PLAINTEXT://127.0.0.1:${node.brokerPort}${secure}`,
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'listener.security.protocol.map': `PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${secure ? ',SASL_SSL:SASL_SSL' : ''}`,
     'log.dirs': dataDir,
     // topics are created by `reviewflow topics create` from the topology, never by accident
     'auto.create.topics.enable': false,
@@ -39,6 +67,7 @@ export function renderServerProperties({ node, all, dataDir }: NodeConfigOptions
     'log.retention.hours': 168,
     'log.cleaner.enable': true,
     'delete.topic.enable': true,
+    ...(node.saslSslPort !== undefined ? saslSslProperties(tls) : {}),
   };
   return Object.entries(lines).map(([k, v]) => `${k}=${v}`).join('\n') + '\n';
 }

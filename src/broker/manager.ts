@@ -8,6 +8,9 @@ import { KafkaPort } from '../kafka/index.js';
 import { renderLog4j, renderServerProperties, type NodePorts } from './config.js';
 import { freePort, portIsFree } from './ports.js';
 import { provisionKafka } from './provision.js';
+import { addScramArguments, checkSecurity, ensureTlsMaterial, saslSslState, securityFits, type BrokerSecurityOptions, type SaslSslState, type ScramUser } from './security.js';
+
+export type { SaslSslState };
 
 export interface BrokerState {
   version: string;
@@ -15,6 +18,7 @@ export interface BrokerState {
   bootstrap: string;
   nodes: Array<NodePorts & { pid: number; dataDir: string; logDir: string }>;
   startedAt: string;
+  saslSsl?: SaslSslState;
 }
 
 export interface BrokerStatus {
@@ -22,6 +26,14 @@ export interface BrokerStatus {
   bootstrap: string | null;
   version: string | null;
   nodes: Array<{ nodeId: number; pid: number; alive: boolean; port: number }>;
+  /** Where clients authenticate (SCRAM-SHA-512 over TLS) and the CA they trust; null without one. */
+  saslSsl: { mechanism: 'scram-sha-512'; bootstrap: string; caPemPath: string; usernames: string[] } | null;
+}
+
+export interface BrokerStartOptions {
+  brokers?: number;
+  /** Omitted: a restart keeps whatever listener the stopped cluster had. */
+  security?: BrokerSecurityOptions;
 }
 
 export interface BrokerManagerOptions {
@@ -68,21 +80,27 @@ export class BrokerManager {
 
   status(): BrokerStatus {
     const state = this.readState();
-    if (!state) return { running: false, bootstrap: null, version: null, nodes: [] };
+    if (!state) return { running: false, bootstrap: null, version: null, nodes: [], saslSsl: null };
     const nodes = state.nodes.map((n) => ({ nodeId: n.nodeId, pid: n.pid, alive: alive(n.pid), port: n.brokerPort }));
     const running = nodes.length > 0 && nodes.every((n) => n.alive);
-    return { running, bootstrap: state.bootstrap, version: state.version, nodes };
+    const s = state.saslSsl;
+    const saslSsl = s ? { mechanism: s.mechanism, bootstrap: s.bootstrap, caPemPath: s.caPemPath, usernames: [...s.usernames] } : null;
+    return { running, bootstrap: state.bootstrap, version: state.version, nodes, saslSsl };
   }
 
   /** Starts the cluster unless the same one already runs; returns its state. Idempotent. */
-  async start(options: { brokers?: number } = {}): Promise<BrokerState & { alreadyRunning: boolean }> {
+  async start(options: BrokerStartOptions = {}): Promise<BrokerState & { alreadyRunning: boolean }> {
     const count = options.brokers ?? 1;
+    const security = options.security?.saslSsl ? options.security : undefined;
+    if (security) checkSecurity(security);
     const existing = this.readState();
     if (existing && this.status().running) {
-      if (existing.nodes.length !== count) {
-        throw new ReviewflowError(ErrorCode.BROKER_START, `an embedded cluster of ${existing.nodes.length} broker(s) already runs at ${existing.bootstrap}`, {
+      if (existing.nodes.length !== count || !securityFits(existing.saslSsl, security)) {
+        const sizeDiffers = existing.nodes.length !== count;
+        throw new ReviewflowError(ErrorCode.BROKER_START, `an embedded cluster ${sizeDiffers ? `of ${existing.nodes.length} broker(s)` : 'with other SASL_SSL users'} already runs at ${existing.bootstrap}`, {
           retriable: false,
-          hint: `stop it first with \`npx reviewflow broker stop\`, then start with --brokers ${count}`,
+          // a stopped cluster that does not fit is formatted afresh by the next start
+          hint: 'stop it first with `npx reviewflow broker stop`, then start it as wanted (its topics are not kept)',
         });
       }
       await this.waitReady(existing);
@@ -91,10 +109,20 @@ export class BrokerManager {
     if (existing) await this.stop(); // some nodes died: bring the whole cluster down cleanly first
 
     const { libs, version } = await provisionKafka(this.log);
-    const reuse = existing && existing.nodes.length === count && existing.version === version ? existing : undefined;
-    const nodes = reuse ? await this.reusePorts(reuse) : await this.allocatePorts(count);
-    const clusterId = reuse && nodes === reuse.nodes ? reuse.clusterId : newClusterId();
-    if (!reuse || nodes !== reuse.nodes) rmSync(join(this.stateDir, 'nodes'), { recursive: true, force: true });
+    // SCRAM users live in the formatted storage: other users mean a fresh cluster
+    const reuse = existing && existing.nodes.length === count && existing.version === version && securityFits(existing.saslSsl, security) ? existing : undefined;
+    const secure = security !== undefined || reuse?.saslSsl !== undefined;
+    const nodes = reuse ? await this.reusePorts(reuse) : await this.allocatePorts(count, secure);
+    const fresh = !reuse || nodes !== reuse.nodes;
+    if (fresh && secure && !security) {
+      throw new ReviewflowError(ErrorCode.BROKER_START, 'the stopped cluster had a SASL_SSL listener, but its ports are taken, so it must be formatted again', {
+        retriable: false,
+        hint: 'start it with --sasl-ssl --user name:password again, or `npx reviewflow broker stop --purge` to drop it',
+      });
+    }
+    const clusterId = fresh ? newClusterId() : reuse.clusterId;
+    if (fresh) rmSync(join(this.stateDir, 'nodes'), { recursive: true, force: true });
+    const tls = secure ? ensureTlsMaterial(join(this.stateDir, 'tls')) : undefined;
 
     const started: BrokerState['nodes'] = [];
     for (const node of nodes) {
@@ -104,9 +132,10 @@ export class BrokerManager {
       mkdirSync(dataDir, { recursive: true });
       mkdirSync(logDir, { recursive: true });
       const propsPath = join(nodeDir, 'server.properties');
-      writeFileSync(propsPath, renderServerProperties({ node, all: nodes, dataDir }));
+      // it holds the keystore password
+      writeFileSync(propsPath, renderServerProperties({ node, all: nodes, dataDir, ...(tls ? { tls } : {}) }), { mode: 0o600 });
       writeFileSync(join(nodeDir, 'log4j2.properties'), renderLog4j(logDir));
-      if (!existsSync(join(dataDir, 'meta.properties'))) this.format({ libs, clusterId, propsPath });
+      if (!existsSync(join(dataDir, 'meta.properties'))) this.format({ libs, clusterId, propsPath, users: security?.users ?? [] });
       const pid = this.spawnNode({ libs, nodeDir, propsPath, logDir });
       started.push({ ...node, pid, dataDir, logDir });
     }
@@ -116,10 +145,12 @@ export class BrokerManager {
       bootstrap: started.map((n) => `127.0.0.1:${n.brokerPort}`).join(','),
       nodes: started,
       startedAt: new Date().toISOString(),
+      ...(tls ? { saslSsl: saslSslState({ nodes: started, tls, security, previous: reuse?.saslSsl }) } : {}),
     };
     mkdirSync(this.stateDir, { recursive: true });
     writeFileSync(this.statePath, JSON.stringify(state, null, 2));
     await this.waitReady(state);
+    if (state.saslSsl && security) await this.waitSaslSslReady(state.saslSsl, security.users[0]!);
     return { ...state, alreadyRunning: false };
   }
 
@@ -148,26 +179,32 @@ export class BrokerManager {
     if (node && alive(node.pid)) process.kill(node.pid, signal);
   }
 
-  private async allocatePorts(count: number): Promise<NodePorts[]> {
+  private async allocatePorts(count: number, secure: boolean): Promise<NodePorts[]> {
     const nodes: NodePorts[] = [];
-    for (let i = 1; i <= count; i++) nodes.push({ nodeId: i, brokerPort: await freePort(), controllerPort: await freePort() });
+    for (let i = 1; i <= count; i++) {
+      const node: NodePorts = { nodeId: i, brokerPort: await freePort(), controllerPort: await freePort() };
+      if (secure) node.saslSslPort = await freePort();
+      nodes.push(node);
+    }
     return nodes;
   }
 
   /** Same ports as last time when they are free, so clients' bootstrap address stays valid. */
   private async reusePorts(state: BrokerState): Promise<NodePorts[]> {
     for (const n of state.nodes) {
-      if (!(await portIsFree(n.brokerPort)) || !(await portIsFree(n.controllerPort))) return this.allocatePorts(state.nodes.length);
+      const ports = [n.brokerPort, n.controllerPort, ...(n.saslSslPort !== undefined ? [n.saslSslPort] : [])];
+      for (const p of ports) if (!(await portIsFree(p))) return this.allocatePorts(state.nodes.length, state.saslSsl !== undefined);
     }
     return state.nodes;
   }
 
-  private format({ libs, clusterId, propsPath }: { libs: string; clusterId: string; propsPath: string }): void {
-    const result = spawnSync('java', ['-cp', `${libs}/*`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsPath, '--ignore-formatted'], {
-      encoding: 'utf8',
-    });
+  /** Formats a node's storage; SCRAM users go into the first metadata, before any start. */
+  private format({ libs, clusterId, propsPath, users }: { libs: string; clusterId: string; propsPath: string; users: ScramUser[] }): void {
+    const args = ['-cp', `${libs}/*`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsPath, '--ignore-formatted', ...addScramArguments(users)];
+    const result = spawnSync('java', args, { encoding: 'utf8' });
     if (result.status !== 0) {
-      throw new ReviewflowError(ErrorCode.BROKER_START, `formatting KRaft storage failed: ${result.stderr || result.stdout || result.error?.message}`, {
+      const output = users.reduce((text, u) => text.replaceAll(u.password, '[redacted]'), result.stderr || result.stdout || result.error?.message || '');
+      throw new ReviewflowError(ErrorCode.BROKER_START, `formatting KRaft storage failed: ${output}`, {
         retriable: false,
         hint: 'Java 17 must be on PATH; `npx reviewflow broker stop --purge` clears a broken state folder',
       });
@@ -196,6 +233,27 @@ export class BrokerManager {
     child.unref();
     if (child.pid === undefined) throw new ReviewflowError(ErrorCode.BROKER_START, 'could not start java', { retriable: false, hint: 'install Java 17' });
     return child.pid;
+  }
+
+  /** Proves the SASL_SSL listener end to end: TLS with our CA, then a SCRAM login. */
+  private async waitSaslSslReady(saslSsl: SaslSslState, user: ScramUser): Promise<void> {
+    const port = new KafkaPort({
+      brokers: saslSsl.bootstrap.split(','),
+      clientId: 'reviewflow-broker-check',
+      connectionTimeoutMs: 3000,
+      requestTimeoutMs: 10_000,
+      tls: { ca: readFileSync(saslSsl.caPemPath, 'utf8'), rejectUnauthorized: true },
+      sasl: { mechanism: 'scram-sha-512', username: user.username, password: user.password },
+    });
+    try {
+      await port.withAdmin((admin) => admin.describeCluster());
+    } catch (err) {
+      throw new ReviewflowError(ErrorCode.BROKER_START, `the embedded broker started, but its SASL_SSL listener at ${saslSsl.bootstrap} refused a check`, {
+        retriable: false,
+        cause: err,
+        hint: `see ${this.stateDir}/nodes/*/logs/server.log; \`npx reviewflow broker stop --purge\` starts over`,
+      });
+    }
   }
 
   /** Waits until every node is registered and a metadata request succeeds. */

@@ -53,10 +53,13 @@ function readPem(path: string, base: string, what: string): string {
  * embedded broker's state. Security settings: environment over topology.
  */
 export function resolveKafkaSettings(topology: Topology, env: CliEnvironment, options: { required?: boolean } = {}): KafkaSettings | undefined {
+  const sasl = env.sasl ?? topology.broker.sasl;
   let brokers = env.brokers ?? (topology.broker.brokers.length > 0 ? [...topology.broker.brokers] : undefined);
   if (!brokers) {
     const state = new BrokerManager().status();
-    if (state.running && state.bootstrap) brokers = state.bootstrap.split(',');
+    // a client with credentials talks to the embedded broker's SASL_SSL listener when it has one
+    const bootstrap = sasl && state.saslSsl ? state.saslSsl.bootstrap : state.bootstrap;
+    if (state.running && bootstrap) brokers = bootstrap.split(',');
   }
   if (!brokers) {
     if (options.required === false) return undefined;
@@ -78,7 +81,6 @@ export function resolveKafkaSettings(topology: Topology, env: CliEnvironment, op
     : env.tls
       ? { rejectUnauthorized: true, ...(env.tlsCaFile ? { ca: readPem(env.tlsCaFile, process.cwd(), 'TLS CA') } : {}) }
       : undefined;
-  const sasl = env.sasl ?? topology.broker.sasl;
   return Object.freeze({
     brokers,
     clientId: topology.broker.clientId,

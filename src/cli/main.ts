@@ -22,7 +22,18 @@ const program = new Command()
   .name('reviewflow')
   .description('Kafka dataflow stream processor for continuous training on streaming reviews')
   .option('--topology <file>', 'topology file', DEFAULT_TOPOLOGY)
+  .option('--otel <exporter>', 'export traces: console or otlp (OTEL_EXPORTER_OTLP_ENDPOINT)')
   .showHelpAfterError();
+
+// wire the SDK before any command runs, so every span of the run is exported
+let stopOtel: (() => Promise<void>) | undefined;
+program.hook('preAction', async (_program, actionCommand) => {
+  const mode = actionCommand.optsWithGlobals<{ otel?: string }>().otel;
+  if (mode && !stopOtel) {
+    const { startOtel } = await import('./otel.js');
+    stopOtel = startOtel(mode);
+  }
+});
 
 registerBroker(program);
 registerTopics(program);
@@ -36,5 +47,6 @@ registerPredict(program);
 registerDemo(program);
 
 await program.parseAsync(process.argv);
+await stopOtel?.();
 // kafkajs keeps timers alive after disconnect; every command has finished its work here.
 process.exit(process.exitCode ?? 0);

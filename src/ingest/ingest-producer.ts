@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { KafkaPort, OutgoingMessage, ProducerPort } from '../kafka/index.js';
 import { encode } from '../records/index.js';
+import { traceProduce } from '../telemetry/index.js';
 import type { RawReview } from '../records/types.js';
 import { resolveLimits } from './limits.js';
 import type { IngestLimits, ParsedLine } from './types.js';
@@ -89,7 +90,9 @@ export class IngestProducer {
   }
 
   async add(record: RawReview): Promise<void> {
-    this.pending.push({ key: contentKey(record.text), value: encode('review-raw', record) });
+    const { span, headers } = traceProduce(this.o.topic, record.id);
+    this.pending.push({ key: contentKey(record.text), value: encode('review-raw', record), headers });
+    span.end();
     if (this.pending.length >= this.batchSize) await this.flush();
   }
 

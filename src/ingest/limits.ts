@@ -3,7 +3,9 @@ import type { IngestLimits } from './types.js';
 
 export const DEFAULT_INGEST_LIMITS: Readonly<IngestLimits> = Object.freeze({
   maxLineBytes: 4 * 1024 * 1024,
-  maxTextBytes: 1_048_576,
+  // below the broker's default message.max.bytes (1,048,588) with room for the record's
+  // other fields and Kafka's batch overhead, so an accepted text always fits in one record
+  maxTextBytes: 1_000_000,
 });
 
 /** Fills defaults and rejects (never clamps) limits that are not positive integers. */

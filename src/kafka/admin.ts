@@ -1,4 +1,5 @@
 import type { Admin } from 'kafkajs';
+import { ErrorCode, hasCode } from '../errors.js';
 import { withRetry } from '../util/retry.js';
 import { kafkaCall } from './errors.js';
 import type { GroupLag, TopicSpec } from './types.js';
@@ -14,16 +15,25 @@ export interface ClusterDescription {
   brokers: Array<{ nodeId: number; host: string; port: number }>;
 }
 
+/**
+ * Retries a call that failed with a retriable protocol error (a leader moving, metadata
+ * still loading after topic creation). An unreachable broker is not retried here:
+ * kafkajs already spent its connection retries, and the user should hear about it.
+ */
+function call<T>(action: string, fn: () => Promise<T>): Promise<T> {
+  return withRetry(() => kafkaCall(action, fn), { attempts: 5, baseMs: 200, maxMs: 2_000, retryIf: (err) => hasCode(err, ErrorCode.KAFKA_RETRIABLE) });
+}
+
 /** Admin operations reviewflow needs: idempotent topic creation, descriptions, offsets and lag. */
 export class AdminPort {
   constructor(private readonly admin: Admin) {}
 
   describeCluster(): Promise<ClusterDescription> {
-    return kafkaCall('describe cluster', () => this.admin.describeCluster());
+    return call('describe cluster', () => this.admin.describeCluster());
   }
 
   async listTopics(): Promise<string[]> {
-    return kafkaCall('list topics', () => this.admin.listTopics());
+    return call('list topics', () => this.admin.listTopics());
   }
 
   /**
@@ -58,11 +68,11 @@ export class AdminPort {
 
   async deleteTopics(names: string[]): Promise<void> {
     if (names.length === 0) return;
-    await kafkaCall('delete topics', () => this.admin.deleteTopics({ topics: names, timeout: 30_000 }));
+    await call('delete topics', () => this.admin.deleteTopics({ topics: names, timeout: 30_000 }));
   }
 
   async describeTopics(names: string[]): Promise<TopicDescription[]> {
-    const { topics } = await kafkaCall('describe topics', () => this.admin.fetchTopicMetadata({ topics: names }));
+    const { topics } = await call('describe topics', () => this.admin.fetchTopicMetadata({ topics: names }));
     return topics.map((t) => ({
       name: t.name,
       partitions: t.partitions
@@ -73,14 +83,14 @@ export class AdminPort {
 
   /** Earliest and end offset per partition; end - earliest is what a reader can still see. */
   async topicOffsets(topic: string): Promise<Array<{ partition: number; low: number; high: number }>> {
-    const offsets = await kafkaCall(`fetch offsets of ${topic}`, () => this.admin.fetchTopicOffsets(topic));
+    const offsets = await call(`fetch offsets of ${topic}`, () => this.admin.fetchTopicOffsets(topic));
     return offsets.map((o) => ({ partition: o.partition, low: Number(o.low), high: Number(o.high) })).sort((a, b) => a.partition - b.partition);
   }
 
   async groupLag(groupId: string, topic: string): Promise<GroupLag> {
     const [ends, committed] = await Promise.all([
       this.topicOffsets(topic),
-      kafkaCall(`fetch offsets of group ${groupId}`, () => this.admin.fetchOffsets({ groupId, topics: [topic] })),
+      call(`fetch offsets of group ${groupId}`, () => this.admin.fetchOffsets({ groupId, topics: [topic] })),
     ]);
     const committedByPartition = new Map<number, number>();
     for (const t of committed) for (const p of t.partitions) committedByPartition.set(p.partition, Number(p.offset));
@@ -100,17 +110,17 @@ export class AdminPort {
     const ends = await this.topicOffsets(topic);
     const given = new Map(offsets.map((o) => [o.partition, o.offset]));
     const partitions = ends.map(({ partition, low }) => ({ partition, offset: String(given.get(partition) ?? low) }));
-    await kafkaCall(`set offsets of group ${groupId}`, () => this.admin.setOffsets({ groupId, topic, partitions }));
+    await call(`set offsets of group ${groupId}`, () => this.admin.setOffsets({ groupId, topic, partitions }));
   }
 
   /** How many members a consumer group has right now (0 when it is empty or unknown). */
   async groupMembers(groupId: string): Promise<number> {
-    const { groups } = await kafkaCall(`describe group ${groupId}`, () => this.admin.describeGroups([groupId]));
+    const { groups } = await call(`describe group ${groupId}`, () => this.admin.describeGroups([groupId]));
     return groups[0]?.members.length ?? 0;
   }
 
   async deleteGroups(groupIds: string[]): Promise<void> {
     if (groupIds.length === 0) return;
-    await kafkaCall('delete groups', () => this.admin.deleteGroups(groupIds));
+    await call('delete groups', () => this.admin.deleteGroups(groupIds));
   }
 }

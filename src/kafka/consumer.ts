@@ -87,6 +87,7 @@ export class ConsumerPort {
             partition: batch.partition,
             messages: batch.messages.map(toConsumed),
             highWatermark: Number(batch.highWatermark),
+            lastOffset: Number(batch.lastOffset()),
           };
           await handler(consumed, {
             heartbeat,
@@ -129,6 +130,16 @@ export class ConsumerPort {
 
   onCrash(listener: (error: Error, restart: boolean) => void): void {
     this.consumer.on(this.consumer.events.CRASH, (event) => listener(event.payload.error, event.payload.restart));
+  }
+
+  /**
+   * Every fetched batch once handled, including batches of only transaction markers or
+   * aborted records that never reach the handler: `lastOffset` is how far the fetch got.
+   */
+  onBatchEnd(listener: (position: { topic: string; partition: number; lastOffset: number }) => void): void {
+    this.consumer.on(this.consumer.events.END_BATCH_PROCESS, (event) =>
+      listener({ topic: event.payload.topic, partition: event.payload.partition, lastOffset: Number(event.payload.lastOffset) }),
+    );
   }
 
   onGroupJoin(listener: (assignment: Record<string, number[]>) => void): void {

@@ -1,7 +1,26 @@
 import kafkajs from 'kafkajs';
 import { ErrorCode, ReviewflowError, isReviewflowError } from '../errors.js';
 
-const { KafkaJSError, KafkaJSSASLAuthenticationError, KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSBrokerNotFound, KafkaJSNonRetriableError } = kafkajs;
+const { KafkaJSError, KafkaJSSASLAuthenticationError, KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSBrokerNotFound, KafkaJSNonRetriableError, KafkaJSProtocolError } = kafkajs;
+// exported by kafkajs at run time but missing from its type declarations
+const { KafkaJSConnectionClosedError } = kafkajs as unknown as { KafkaJSConnectionClosedError: typeof KafkaJSConnectionError };
+
+/** Node's codes for a broker certificate the client does not trust: retrying cannot help. */
+const UNTRUSTED_CERTIFICATE = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'CERT_UNTRUSTED',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+function untrustedCertificate(err: unknown): boolean {
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && UNTRUSTED_CERTIFICATE.has(code);
+}
 
 /**
  * Maps whatever kafkajs throws into our closed error codes, keeping its retriable
@@ -18,11 +37,29 @@ export function mapKafkaError(err: unknown, action: string): ReviewflowError {
   }
   const root = err instanceof KafkaJSNumberOfRetriesExceeded || err instanceof KafkaJSNonRetriableError ? (err.cause ?? err) : err;
   if (root instanceof KafkaJSSASLAuthenticationError) return mapKafkaError(root, action);
+  if (root instanceof KafkaJSProtocolError && root.type === 'UNSUPPORTED_SASL_MECHANISM') {
+    return new ReviewflowError(ErrorCode.KAFKA_AUTH, `${action}: the broker does not offer this SASL mechanism`, {
+      retriable: false,
+      cause: err,
+      hint: 'set the mechanism the cluster enables (plain, scram-sha-256 or scram-sha-512) in broker.sasl or KAFKA_SASL_MECHANISM',
+    });
+  }
+  if (root instanceof KafkaJSConnectionError && untrustedCertificate(root)) {
+    return new ReviewflowError(ErrorCode.KAFKA_AUTH, `${action}: the broker's TLS certificate is not trusted (${root.message})`, {
+      retriable: false,
+      cause: err,
+      hint: 'set broker.tls.caFile (or KAFKA_TLS_CA_FILE) to the CA that signed the broker certificate, and dial a host name the certificate names',
+    });
+  }
   if (root instanceof KafkaJSConnectionError || root instanceof KafkaJSBrokerNotFound) {
-    return new ReviewflowError(ErrorCode.BROKER_UNREACHABLE, `${action}: no broker answered (${root.message})`, {
+    // a TLS or SASL listener hangs up on a client that speaks neither: name that cause too
+    const closed = root instanceof KafkaJSConnectionClosedError;
+    return new ReviewflowError(ErrorCode.BROKER_UNREACHABLE, `${action}: ${closed ? 'the broker closed the connection' : 'no broker answered'} (${root.message})`, {
       retriable: true,
       cause: err,
-      hint: 'start one with `npx reviewflow broker start`, or set KAFKA_BROKERS=host:port to an existing cluster',
+      hint: closed
+        ? 'if the listener requires TLS or SASL, configure them (broker.tls / broker.sasl, or KAFKA_TLS_CA_FILE / KAFKA_SASL_*); otherwise the broker is shutting down'
+        : 'start one with `npx reviewflow broker start`, or set KAFKA_BROKERS=host:port to an existing cluster',
     });
   }
   if (err instanceof KafkaJSError) {

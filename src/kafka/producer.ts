@@ -12,6 +12,42 @@ export interface ProducerOptions {
   transactionTimeoutMs?: number;
 }
 
+/**
+ * kafkajs puts all of a request's records for one partition into one record batch, and
+ * the broker refuses a batch over max.message.bytes (1 MiB by default). Requests are
+ * therefore cut so that no request, and so no partition's batch, carries more than this.
+ */
+const MAX_REQUEST_BYTES = 512 * 1024;
+
+function sizeOf(m: OutgoingMessage): number {
+  return (m.value?.length ?? 0) + (typeof m.key === 'string' ? m.key.length : (m.key?.length ?? 0)) + 64;
+}
+
+/** Cuts topic batches into requests of at most MAX_REQUEST_BYTES, keeping each topic's order. */
+export function splitRequests(batches: TopicMessages[], maxBytes = MAX_REQUEST_BYTES): TopicMessages[][] {
+  const requests: TopicMessages[][] = [];
+  let current: TopicMessages[] = [];
+  let bytes = 0;
+  for (const batch of batches) {
+    let slice: OutgoingMessage[] = [];
+    for (const m of batch.messages) {
+      const size = sizeOf(m);
+      if (bytes + size > maxBytes && bytes > 0) {
+        if (slice.length > 0) current.push({ topic: batch.topic, messages: slice });
+        requests.push(current);
+        current = [];
+        slice = [];
+        bytes = 0;
+      }
+      slice.push(m);
+      bytes += size;
+    }
+    if (slice.length > 0) current.push({ topic: batch.topic, messages: slice });
+  }
+  if (current.length > 0) requests.push(current);
+  return requests;
+}
+
 function toKafkaMessage(m: OutgoingMessage): Message {
   const msg: Message = { key: m.key, value: m.value };
   if (m.headers) msg.headers = m.headers;
@@ -51,11 +87,15 @@ export class ProducerPort {
     this.connected = true;
   }
 
-  /** Sends to several topics in one request per broker; resolves when all replicas acknowledged. */
+  /**
+   * Sends to several topics; resolves when all replicas acknowledged. Requests go one
+   * after another, so records keep their order within a partition.
+   */
   async send(batches: TopicMessages[]): Promise<void> {
-    const topicMessages = batches.filter((b) => b.messages.length > 0).map((b) => ({ topic: b.topic, messages: b.messages.map(toKafkaMessage) }));
-    if (topicMessages.length === 0) return;
-    await kafkaCall('produce', () => this.producer.sendBatch({ topicMessages, acks: -1 }));
+    for (const request of splitRequests(batches.filter((b) => b.messages.length > 0))) {
+      const topicMessages = request.map((b) => ({ topic: b.topic, messages: b.messages.map(toKafkaMessage) }));
+      await kafkaCall('produce', () => this.producer.sendBatch({ topicMessages, acks: -1 }));
+    }
   }
 
   /** Runs `work` in one Kafka transaction: all its sends and offsets commit together or not at all. */
@@ -64,8 +104,10 @@ export class ProducerPort {
     try {
       await work({
         send: async (batches) => {
-          const topicMessages = batches.filter((b) => b.messages.length > 0).map((b) => ({ topic: b.topic, messages: b.messages.map(toKafkaMessage) }));
-          if (topicMessages.length > 0) await kafkaCall('produce in transaction', () => tx.sendBatch({ topicMessages, acks: -1 }));
+          for (const request of splitRequests(batches.filter((b) => b.messages.length > 0))) {
+            const topicMessages = request.map((b) => ({ topic: b.topic, messages: b.messages.map(toKafkaMessage) }));
+            await kafkaCall('produce in transaction', () => tx.sendBatch({ topicMessages, acks: -1 }));
+          }
         },
         sendOffsets: async (groupId, offsets) => {
           const byTopic = new Map<string, Array<{ partition: number; offset: string }>>();

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ErrorCode, ReviewflowError } from '../errors.js';
 import type { AdminPort } from './admin.js';
 import type { ConsumerPort } from './consumer.js';
 import type { ConsumedMessage } from './types.js';
@@ -12,8 +13,6 @@ export interface ReadToEndOptions {
   limit?: number;
   /** Give up waiting for the end after this long (a stuck partition). */
   timeoutMs?: number;
-  /** After the first record, how long without records counts as the end. */
-  idleMs?: number;
 }
 
 export interface Reader {
@@ -29,24 +28,28 @@ export interface Reader {
 export async function readToEnd(reader: Reader, options: ReadToEndOptions, onMessage: (m: ConsumedMessage, partition: number) => void): Promise<number> {
   const ends = await reader.admin((a) => a.topicOffsets(options.topic));
   const wanted = new Set(options.partitions ?? ends.map((e) => e.partition));
-  const remaining = new Map(ends.filter((e) => e.high > e.low).map((e) => [e.partition, e.high]));
+  const remaining = new Map(ends.filter((e) => e.high > e.low && wanted.has(e.partition)).map((e) => [e.partition, e.high]));
   if (remaining.size === 0) return 0;
   const groupId = `reviewflow-reader-${randomUUID()}`;
   const consumer = reader.consumer({ groupId, topics: [options.topic], readCommitted: options.readCommitted ?? false });
   let handed = 0;
   let finish: () => void = () => {};
   const done = new Promise<void>((resolve) => (finish = resolve));
-  const timer = setTimeout(finish, options.timeoutMs ?? 60_000);
-  // Transaction markers occupy offsets without being delivered, so a partition whose
-  // last records are markers never shows its end offset: after a quiet spell past the
-  // first batch, what was readable has been read.
-  let idle: NodeJS.Timeout | undefined;
-  const quiet = (): void => {
-    if (idle) clearTimeout(idle);
-    idle = setTimeout(finish, options.idleMs ?? 3_000);
+  let timedOut = false;
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    finish();
+  }, timeoutMs);
+  // A partition is done once a fetch reached its end offset. Batches of only transaction
+  // markers never reach the handler, so progress is read from kafkajs's batch-end events.
+  const reached = (partition: number, lastOffset: number): void => {
+    const end = remaining.get(partition);
+    if (end !== undefined && lastOffset >= end - 1) remaining.delete(partition);
+    if (remaining.size === 0) finish();
   };
+  consumer.onBatchEnd(({ partition, lastOffset }) => reached(partition, lastOffset));
   const running = consumer.run(async (batch) => {
-    quiet();
     const end = remaining.get(batch.partition);
     if (end === undefined) return;
     for (const m of batch.messages) {
@@ -56,15 +59,17 @@ export async function readToEnd(reader: Reader, options: ReadToEndOptions, onMes
         handed++;
       }
     }
-    const last = batch.messages[batch.messages.length - 1];
-    if (last && last.offset >= end - 1) remaining.delete(batch.partition);
-    if (remaining.size === 0 || (options.limit !== undefined && handed >= options.limit)) finish();
+    if (options.limit !== undefined && handed >= options.limit) finish();
+    reached(batch.partition, batch.lastOffset);
   });
   await Promise.race([done, running.then(() => done)]);
   clearTimeout(timer);
-  if (idle) clearTimeout(idle);
   await consumer.stop();
   // best effort: an empty throwaway group also expires on its own
   await reader.admin((a) => a.deleteGroups([groupId])).catch((err: unknown) => void err);
+  // a partial read would restore stale state: fail instead
+  if (timedOut && remaining.size > 0) {
+    throw new ReviewflowError(ErrorCode.KAFKA_RETRIABLE, `reading ${options.topic} to its end took over ${timeoutMs / 1000} s (partitions ${[...remaining.keys()].join(', ')} unfinished)`, { retriable: true });
+  }
   return handed;
 }

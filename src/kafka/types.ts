@@ -28,6 +28,11 @@ export interface ConsumedBatch {
   partition: number;
   messages: ConsumedMessage[];
   highWatermark: number;
+  /**
+   * The last offset the fetch covered, transaction markers and aborted records included:
+   * committing past it (not just past the last message) leaves no lag behind markers.
+   */
+  lastOffset: number;
 }
 
 export interface TopicSpec {

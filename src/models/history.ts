@@ -9,7 +9,7 @@ export async function readModelHistory(kafka: KafkaPort, topic: string, model?: 
   const manifests: ModelVersion[] = [];
   const loaded = new Map<string, LoadedModel[]>();
   const assembler = new ModelAssembler({ ...(model ? { model } : {}), maxPendingVersions: 64 });
-  await kafka.readToEnd({ topic, idleMs: 1_500 }, (m) => {
+  await kafka.readToEnd({ topic }, (m) => {
     const record = toUpdateRecord(m);
     if (!record) return;
     if (model && record.value.model !== model) return;

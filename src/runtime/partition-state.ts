@@ -44,14 +44,15 @@ export async function restorePartitions<O, S extends StageState | undefined>(opt
     return ctx;
   };
   const wanted = options.partitions ? new Set(options.partitions) : undefined;
-  await options.kafka.readToEnd({ topic: options.changelog, ...(options.partitions ? { partitions: options.partitions } : {}) }, (m, partition) => {
+  // read-committed: in exactly-once mode, aborted state changes must not come back
+  await options.kafka.readToEnd({ topic: options.changelog, readCommitted: true, ...(options.partitions ? { partitions: options.partitions } : {}) }, (m, partition) => {
     const key = m.key?.toString('utf8') ?? '';
     const value = m.value === null ? null : m.value.toString('utf8');
     const ctx = get(partition);
     if (key === NEXT_OFFSET_KEY) ctx.nextOffset = value === null ? -1 : Number(value);
     else if (ctx.state) ctx.state.apply(key, value);
   });
-  await options.kafka.readToEnd({ topic: options.stats }, (m) => {
+  await options.kafka.readToEnd({ topic: options.stats, readCommitted: true }, (m) => {
     const key = m.key?.toString('utf8') ?? '';
     if (!key.startsWith('p') || m.value === null) return;
     const partition = Number(key.slice(1));
@@ -83,7 +84,7 @@ export function accumulate(ctx: PartitionContext<unknown>, delta: StageCounters,
 /** Reads each stage partition's latest counters, for `status`. */
 export async function readStats(kafka: KafkaPort, stats: string): Promise<Map<number, StatsValue>> {
   const latest = new Map<number, StatsValue>();
-  await kafka.readToEnd({ topic: stats, idleMs: 1_500 }, (m) => {
+  await kafka.readToEnd({ topic: stats, readCommitted: true }, (m) => {
     const key = m.key?.toString('utf8') ?? '';
     if (key.startsWith('p') && m.value) latest.set(Number(key.slice(1)), JSON.parse(m.value.toString('utf8')) as StatsValue);
   });

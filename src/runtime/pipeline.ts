@@ -90,6 +90,11 @@ export class Pipeline {
     await Promise.all(this.runners.map((r) => r.stop()));
   }
 
+  /** Rejects when any runner's consumer stopped for good; resolves never. */
+  failed(): Promise<never> {
+    return Promise.race([...this.stageRunners, ...this.trainerRunners].map((r) => r.failure.failed));
+  }
+
   progress(): { stages: StageProgress[]; trainers: TrainerProgress[] } {
     return { stages: this.stageRunners.map((r) => r.progress()), trainers: this.trainerRunners.map((r) => r.progress()) };
   }

@@ -4,6 +4,7 @@ import type { DeadLetter, Review } from '../records/types.js';
 import type { ConsumedBatch, ConsumedMessage, OutgoingMessage } from '../kafka/index.js';
 import type { Emission, StageDescriptor, StageInput, StageState, TransformContext } from '../stages/types.js';
 import { countReason, emptyCounters, type StageCounters } from './counters.js';
+import { traceStep } from '../telemetry/index.js';
 
 /** Where a stage's emissions go. */
 export interface StageRoutes {
@@ -77,15 +78,28 @@ export function processBatch<O, S extends StageState | undefined>(batch: Consume
     push(messages, routes.deadLetter, { key: source.key, value: encode('dead-letter', letter), headers: source.headers });
   };
 
-  for (const message of batch.messages) {
+  for (const consumed of batch.messages) {
     counters.in++;
+    // the record's span in this stage; its context travels on in the output headers
+    const step = traceStep(`reviewflow.${routes.stageId}`, consumed.headers, { 'reviewflow.stage': routes.stageId, 'messaging.source.name': batch.topic, 'messaging.kafka.partition': batch.partition, 'messaging.kafka.offset': consumed.offset });
+    const message: ConsumedMessage = step.headers === consumed.headers ? consumed : { ...consumed, headers: step.headers };
+    try {
+      processOne(message);
+    } finally {
+      step.span.end();
+    }
+  }
+  const last = batch.messages[batch.messages.length - 1];
+  return { messages, counters, nextOffset: last ? last.offset + 1 : 0 };
+
+  function processOne(message: ConsumedMessage): void {
     let record: StageInput;
     try {
       if (message.value === null) throw new Error('record has no value (a tombstone)');
       record = decode(recordName, message.value) as StageInput;
     } catch (err) {
       toDlq(message, isReviewflowError(err) ? err.code : ErrorCode.CORRUPT_BODY, describeError(err));
-      continue;
+      return;
     }
     const context: TransformContext<O, S> = {
       options: p.options,
@@ -98,12 +112,10 @@ export function processBatch<O, S extends StageState | undefined>(batch: Consume
       emissions = stage.transform(record, context);
     } catch (err) {
       toDlq(message, isReviewflowError(err) ? err.code : ErrorCode.TRANSFORM_FAILED, describeError(err));
-      continue;
+      return;
     }
     routeEmissions(emissions, message, { messages, counters, routes, onEmpty: () => toDlq(message, ErrorCode.TRANSFORM_FAILED, `stage ${routes.stageId} emitted nothing for this record`) });
   }
-  const last = batch.messages[batch.messages.length - 1];
-  return { messages, counters, nextOffset: last ? last.offset + 1 : 0 };
 }
 
 interface RouteTarget {

@@ -8,6 +8,7 @@ import { addCounters, emptyCounters, type StageCounters } from './counters.js';
 import { changelogMessages, accumulate, restorePartitions, statsMessage, type PartitionContext } from './partition-state.js';
 import { processBatch, routeEmissions, type StageRoutes } from './process-batch.js';
 import { withRetry } from '../util/retry.js';
+import { FailureSignal } from './failure.js';
 import { recordBatch } from '../telemetry/index.js';
 
 export interface StageRunnerOptions {
@@ -47,6 +48,8 @@ export class StageRunner {
   private lag = new Map<number, number>();
   private lastBatchAt = 0;
   private running: Promise<void> | undefined;
+  /** Settles when the consumer stopped for good on its own (the process should exit non-zero). */
+  readonly failure = new FailureSignal();
   private stopping = false;
 
   constructor(private readonly o: StageRunnerOptions) {
@@ -91,7 +94,15 @@ export class StageRunner {
       readCommitted: exactlyOnce,
       sessionTimeoutMs: this.o.stage.sessionTimeoutMs,
     });
-    this.consumer.onCrash((err, restart) => this.log.error({ err, restart }, 'consumer crashed'));
+    // every input partition starts from what the changelog holds (or empty): no restore on first batch
+    for (const { partition } of await this.o.kafka.withAdmin((a) => a.topicOffsets(this.o.stage.input))) {
+      if (!this.contexts.has(partition)) this.contexts.set(partition, { state: this.o.descriptor.createState(this.o.stage.options), counters: emptyCounters(), nextOffset: -1 });
+    }
+    this.consumer.onGroupJoin((assignment) => this.onAssignment(assignment));
+    this.consumer.onCrash((err, restart) => {
+      this.log.error({ err, restart }, restart ? 'consumer crashed; kafkajs restarts it' : 'consumer crashed for good');
+      if (!restart) this.failure.fail(err);
+    });
     this.running = this.consumer.run((batch, controls) => this.onBatch(batch, controls));
     await this.running;
     this.log.info({ input: this.o.stage.input, delivery: this.o.delivery }, 'stage running');
@@ -106,27 +117,41 @@ export class StageRunner {
     this.log.info({ session: this.session }, 'stage stopped');
   }
 
-  private async context(partition: number, firstOffset: number): Promise<PartitionContext<StageState | undefined>> {
+  /**
+   * The partition's state and counters. A partition this member did not hold before the
+   * last rebalance is restored from the changelog first: another member may have moved
+   * its state on meanwhile, and our stale stats record would overwrite theirs.
+   */
+  private async context(partition: number, controls: BatchControls): Promise<PartitionContext<StageState | undefined>> {
     let ctx = this.contexts.get(partition);
-    // Another instance processed this partition since we restored it, or before we first
-    // saw it (a batch that does not start at 0): reload its state and counters, else our
-    // stats record would overwrite theirs and the records they counted would vanish.
-    const moved = ctx ? ctx.nextOffset !== -1 && ctx.nextOffset !== firstOffset : firstOffset > 0;
-    if (moved) {
-      this.log.info({ partition, expected: ctx?.nextOffset ?? null, got: firstOffset }, 'partition moved; restoring its state');
-      const fresh = await restorePartitions({
-        kafka: this.o.kafka,
-        stage: this.o.descriptor,
-        stageOptions: this.o.stage.options,
-        changelog: this.changelog,
-        stats: this.stats,
-        partitions: [partition],
-      });
-      ctx = fresh.get(partition);
+    if (!ctx) {
+      this.log.info({ partition }, 'partition assigned; restoring its state');
+      // restoring can take seconds: keep our group membership alive meanwhile
+      const beat = setInterval(() => void controls.heartbeat().catch((err: unknown) => this.log.warn({ err }, 'heartbeat during restore failed')), 1_000);
+      try {
+        const fresh = await restorePartitions({
+          kafka: this.o.kafka,
+          stage: this.o.descriptor,
+          stageOptions: this.o.stage.options,
+          changelog: this.changelog,
+          stats: this.stats,
+          partitions: [partition],
+        });
+        ctx = fresh.get(partition);
+      } finally {
+        clearInterval(beat);
+      }
+      ctx ??= { state: this.o.descriptor.createState(this.o.stage.options), counters: emptyCounters(), nextOffset: -1 };
+      this.contexts.set(partition, ctx);
     }
-    if (!ctx) ctx = { state: this.o.descriptor.createState(this.o.stage.options), counters: emptyCounters(), nextOffset: -1 };
-    this.contexts.set(partition, ctx);
     return ctx;
+  }
+
+  /** After a rebalance: forget partitions that moved away, so they are restored if they come back. */
+  private onAssignment(assignment: Record<string, number[]>): void {
+    const mine = new Set(assignment[this.o.stage.input] ?? []);
+    for (const partition of [...this.contexts.keys()]) if (!mine.has(partition)) this.contexts.delete(partition);
+    this.log.info({ partitions: [...mine] }, 'partitions assigned');
   }
 
   private async onBatch(batch: ConsumedBatch, controls: BatchControls): Promise<void> {
@@ -137,7 +162,7 @@ export class StageRunner {
       const first = chunk.messages[0];
       if (!first) continue;
       const began = Date.now();
-      const ctx = await this.context(batch.partition, first.offset);
+      const ctx = await this.context(batch.partition, controls);
       const routed = processBatch(chunk, {
         stage: this.o.descriptor,
         options: this.o.stage.options,
@@ -149,14 +174,17 @@ export class StageRunner {
         const emissions = this.o.descriptor.flush({ options: this.o.stage.options, state: ctx.state, instance: this.o.instance, position: { topic: batch.topic, partition: batch.partition, offset: first.offset, timestamp: first.timestamp } }, Date.now());
         routeEmissions(emissions, undefined, { messages: routed.messages, counters: routed.counters, routes: this.routes, onEmpty: () => {} });
       }
-      accumulate(ctx, routed.counters, routed.nextOffset);
+      // the last chunk of a fetch commits past any transaction markers that ended it
+      const isLast = start + size >= batch.messages.length;
+      const nextOffset = isLast ? Math.max(routed.nextOffset, batch.lastOffset + 1) : routed.nextOffset;
+      accumulate(ctx, routed.counters, nextOffset);
       const batches: TopicMessages[] = [...routed.messages].map(([topic, messages]) => ({ topic, messages }));
       batches.push({ topic: this.changelog, messages: changelogMessages(ctx, batch.partition) });
       batches.push({ topic: this.stats, messages: [statsMessage(ctx, batch.partition, Date.now())] });
-      await this.deliver(batches, { topic: batch.topic, partition: batch.partition, offset: routed.nextOffset }, controls);
+      await this.deliver(batches, { topic: batch.topic, partition: batch.partition, offset: nextOffset }, controls);
       this.session = addCounters(this.session, routed.counters);
       this.lastBatchAt = Date.now();
-      this.lag.set(batch.partition, Math.max(0, batch.highWatermark - routed.nextOffset));
+      this.lag.set(batch.partition, Math.max(0, batch.highWatermark - nextOffset));
       recordBatch({ stage: this.o.stage.id, counters: routed.counters, durationMs: Date.now() - began });
       await controls.heartbeat();
     }

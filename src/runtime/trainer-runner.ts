@@ -6,13 +6,14 @@ import { ModelAssembler } from '../models/index.js';
 import { toUpdateRecord } from '../models/subscribe.js';
 import { decode, encode } from '../records/index.js';
 import type { ModelChunk, ModelVersion, Review } from '../records/types.js';
-import { recordTrainer } from '../telemetry/index.js';
+import { recordTrainer, traceStep } from '../telemetry/index.js';
 import { loadBackend, Trainer, trainerOptions, type TrainerOptions } from '../trainer/index.js';
 import { statsTopic, type StageConfig } from '../topology/index.js';
 import { addCounters, countReason, emptyCounters, type StageCounters } from './counters.js';
 import { deadLetter } from './process-batch.js';
 import { statsMessage, type PartitionContext } from './partition-state.js';
 import { withRetry } from '../util/retry.js';
+import { FailureSignal } from './failure.js';
 
 export interface TrainerProgress {
   stage: string;
@@ -58,6 +59,8 @@ export class TrainerRunner {
   private timer: NodeJS.Timeout | undefined;
   private publishing: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** Settles when the consumer stopped for good on its own (the process should exit non-zero). */
+  readonly failure = new FailureSignal();
 
   constructor(private readonly o: TrainerRunnerOptions) {
     this.log = (o.logger ?? childLogger({})).child({ stage: o.stage.id, instance: o.instance });
@@ -109,7 +112,10 @@ export class TrainerRunner {
     this.producer = this.o.kafka.producer();
     await this.producer.connect();
     this.consumer = this.o.kafka.consumer({ groupId: this.group, topics: [this.o.stage.input], fromBeginning: true, readCommitted: this.o.delivery === 'exactly-once', sessionTimeoutMs: this.o.stage.sessionTimeoutMs });
-    this.consumer.onCrash((err, restart) => this.log.error({ err, restart }, 'trainer consumer crashed'));
+    this.consumer.onCrash((err, restart) => {
+      this.log.error({ err, restart }, restart ? 'trainer consumer crashed; kafkajs restarts it' : 'trainer consumer crashed for good');
+      if (!restart) this.failure.fail(err);
+    });
     await this.consumer.run((batch, controls) => this.onBatch(batch, controls));
     // a quiet stream still gets its candidate after publishEveryMs
     this.timer = setInterval(() => void this.considerCandidate(), Math.max(1_000, Math.floor(this.options.publishEveryMs / 4)));
@@ -192,7 +198,10 @@ export class TrainerRunner {
           }
         }
       }
+      // one span per record, ended once the batch it is in has been trained
+      const spans = chunk.map((m) => traceStep('reviewflow.train', m.headers, { 'reviewflow.stage': this.o.stage.id, 'messaging.kafka.partition': batch.partition, 'messaging.kafka.offset': m.offset }).span);
       const report = trainer.trainBatch(examples);
+      for (const span of spans) span.end();
       // every decoded record went into the model (trained or held out) or was skipped unlabeled
       counters.quarantined += report.skippedNoLabel;
       if (report.skippedNoLabel > 0) counters.reasons['missing-label'] = (counters.reasons['missing-label'] ?? 0) + report.skippedNoLabel;
@@ -200,7 +209,8 @@ export class TrainerRunner {
       const last = chunk[chunk.length - 1];
       const ctx = this.partition(batch.partition);
       ctx.counters = addCounters(ctx.counters, counters);
-      ctx.nextOffset = last ? last.offset + 1 : ctx.nextOffset;
+      const isLast = start + size >= batch.messages.length;
+      ctx.nextOffset = last ? (isLast ? Math.max(last.offset + 1, batch.lastOffset + 1) : last.offset + 1) : ctx.nextOffset;
       this.session = addCounters(this.session, counters);
       this.lag.set(batch.partition, Math.max(0, batch.highWatermark - ctx.nextOffset));
       const side: TopicMessages[] = [{ topic: statsTopic(this.o.stage), messages: [statsMessage(ctx, batch.partition, Date.now())] }];

@@ -1,4 +1,4 @@
-import { metrics, trace, context, propagation, SpanKind, type Span, type Attributes } from '@opentelemetry/api';
+import { metrics, trace, context, propagation, SpanKind, SpanStatusCode, type Span, type Attributes } from '@opentelemetry/api';
 import type { StageCounters } from '../runtime/counters.js';
 
 /**
@@ -47,6 +47,28 @@ export function injectContext(span: Span, headers: Record<string, string>): Reco
 
 export function startRecordSpan(name: string, headers: Record<string, string>, attributes: Attributes): Span {
   return tracer.startSpan(name, { kind: SpanKind.CONSUMER, attributes }, extractContext(headers));
+}
+
+/**
+ * One record's step through a stage: a span whose parent is the trace context in the
+ * record's headers, and the headers to send on, which carry this span as the parent of
+ * the next step. Without an SDK registered both are no-ops and the headers pass through.
+ */
+export function traceStep(name: string, headers: Record<string, string>, attributes: Attributes): { span: Span; headers: Record<string, string> } {
+  const span = startRecordSpan(name, headers, attributes);
+  if (!span.isRecording()) return { span, headers };
+  return { span, headers: injectContext(span, headers) };
+}
+
+/** The start of a record's trace: the span of producing it to the ingest topic. */
+export function traceProduce(topic: string, id: string): { span: Span; headers: Record<string, string> } {
+  const span = tracer.startSpan('reviewflow.produce', { kind: SpanKind.PRODUCER, attributes: { 'messaging.destination.name': topic, 'reviewflow.record.id': id } });
+  if (!span.isRecording()) return { span, headers: {} };
+  return { span, headers: injectContext(span, {}) };
+}
+
+export function markFailed(span: Span, message: string): void {
+  span.setStatus({ code: SpanStatusCode.ERROR, message });
 }
 
 export { tracer };

@@ -8,6 +8,8 @@ export interface RetryOptions {
   onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
   /** Stop retrying when this turns false (shutdown). */
   shouldContinue?: () => boolean;
+  /** Which errors to retry; default: those marked retriable. */
+  retryIf?: (err: unknown) => boolean;
 }
 
 /** Full-jitter exponential backoff delay for attempt n (1-based). */
@@ -21,7 +23,7 @@ export async function withRetry<T>(work: () => Promise<T>, options: RetryOptions
     try {
       return await work();
     } catch (err) {
-      if (!isRetriable(err) || attempt >= options.attempts || options.shouldContinue?.() === false) throw err;
+      if (!(options.retryIf ?? isRetriable)(err) || attempt >= options.attempts || options.shouldContinue?.() === false) throw err;
       const delay = backoffDelay(attempt, options.baseMs, options.maxMs);
       options.onRetry?.(err, attempt, delay);
       await sleep(delay);

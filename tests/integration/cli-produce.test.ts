@@ -43,7 +43,7 @@ describe('reviewflow produce', () => {
     expect(rejections[0]).toMatch(/invalid JSON/);
     expect(rejections[1]).toMatch(/missing "text"/);
     expect(rejections[3]).toMatch(/"label" must be 0 or 1, got 7/);
-    expect(rejections[4]).toMatch(/over the 1048576-byte limit/);
+    expect(rejections[4]).toMatch(/over the 1000000-byte limit/);
 
     const offsets = await kafka.withAdmin((a) => a.topicOffsets(topology.ingest));
     expect(offsets.reduce((s, o) => s + o.high, 0)).toBe(40);

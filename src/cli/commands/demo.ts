@@ -91,7 +91,14 @@ export function registerDemo(program: Command): void {
         progress = new Progress(pipeline, feeder);
         progress.start();
 
-        const stops: Array<Promise<string>> = [untilSignal().then((s) => `signal ${s}`), enough.then(() => `${opts.versions} versions published`)];
+        const stops: Array<Promise<string>> = [
+          untilSignal().then((s) => `signal ${s}`),
+          enough.then(() => `${opts.versions} versions published`),
+          pipeline.failed().catch((err: Error) => {
+            process.exitCode = 1;
+            return `a stage failed: ${err.message}`;
+          }),
+        ];
         if (opts.duration !== undefined) stops.push(new Promise((r) => setTimeout(() => r(`duration ${opts.duration! / 1000}s reached`), opts.duration)));
         const why = await Promise.race(stops);
         progress.log(`stopping: ${why}; draining...`);

@@ -33,7 +33,15 @@ async function runInProcess(ctx: CliContext, stageIds: string[] | undefined, ind
   const signal = untilSignal();
   await pipeline.start();
   note(`running ${selectStages(ctx.topology, stageIds).map((s) => s.id).join(', ')} (pid ${process.pid}); Ctrl-C drains and exits`);
-  const received = await signal;
+  const outcome = await Promise.race([signal.then((s) => ({ signal: s })), pipeline.failed().catch((error: Error) => ({ error }))]);
+  if ('error' in outcome) {
+    // a consumer stopped for good: drain the rest and exit non-zero so a supervisor restarts us
+    note(`a stage failed for good: ${outcome.error.message}; draining the others...`);
+    await pipeline.stop();
+    process.exitCode = 1;
+    return;
+  }
+  const received = outcome.signal;
   note(`${received}: draining in-flight batches...`);
   await pipeline.stop();
   const { stages, trainers } = pipeline.progress();

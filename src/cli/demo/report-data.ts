@@ -37,7 +37,7 @@ export async function collectReportData(options: {
   }
   const quality: RunReportData['quality'] = [];
   for (const topic of new Set(topology.stages.map((s) => s.quality).filter((t): t is string => Boolean(t)))) {
-    await kafka.readToEnd({ topic, idleMs: 1_500 }, (m) => {
+    await kafka.readToEnd({ topic }, (m) => {
       if (!m.value) return;
       const q: QualityMetrics = decode('quality', m.value);
       quality.push({ windowEnd: q.windowEnd, positiveRate: q.positiveRate, lengthMean: q.lengthMean, lengthPsi: q.lengthPsi, oovRate: q.oovRate, count: q.count });

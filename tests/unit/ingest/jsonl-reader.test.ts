@@ -15,7 +15,7 @@ function fixture(): { body: string; bad: Map<number, string | RegExp> } {
     [7, 'missing "text"'],
     [12, '"text" must be a string, got number'],
     [18, '"label" must be 0 or 1, got 7'],
-    [21, 'text is 2097152 bytes, over the 1048576-byte limit'],
+    [21, 'text is 2097152 bytes, over the 1000000-byte limit'],
     [25, 'text is empty'],
     [30, '"rating" must be a number between 0 and 10, got 42'],
     [33, 'expected a JSON object, got array'],
