@@ -25,6 +25,8 @@ export interface TrainerProgress {
   rejected: number;
   lastVersion: ModelVersion | undefined;
   lag: number;
+  /** Group joins since start: more than one means a rebalance happened. */
+  groupJoins: number;
 }
 
 export interface TrainerRunnerOptions {
@@ -59,6 +61,7 @@ export class TrainerRunner {
   private timer: NodeJS.Timeout | undefined;
   private publishing: Promise<void> = Promise.resolve();
   private stopped = false;
+  private groupJoins = 0;
   /** Settles when the consumer stopped for good on its own (the process should exit non-zero). */
   readonly failure = new FailureSignal();
 
@@ -85,6 +88,7 @@ export class TrainerRunner {
       rejected: this.rejected,
       lastVersion: this.lastVersion,
       lag,
+      groupJoins: this.groupJoins,
     };
   }
 
@@ -112,6 +116,7 @@ export class TrainerRunner {
     this.producer = this.o.kafka.producer();
     await this.producer.connect();
     this.consumer = this.o.kafka.consumer({ groupId: this.group, topics: [this.o.stage.input], fromBeginning: true, readCommitted: this.o.delivery === 'exactly-once', sessionTimeoutMs: this.o.stage.sessionTimeoutMs });
+    this.consumer.onGroupJoin(() => this.groupJoins++);
     this.consumer.onCrash((err, restart) => {
       this.log.error({ err, restart }, restart ? 'trainer consumer crashed; kafkajs restarts it' : 'trainer consumer crashed for good');
       if (!restart) this.failure.fail(err);

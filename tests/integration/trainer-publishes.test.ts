@@ -28,7 +28,8 @@ function separable(n: number, seed: number): Array<{ id: string; text: string; l
 beforeAll(async () => {
   topology = await testTopology(kafka, 'trainer', 'topologies/sentiment.yaml', (t) => ({
     ...t,
-    stages: t.stages.map((s) => (s.kind === 'train' ? { ...s, options: { ...s.options, publishEveryExamples: 2_000, publishEveryMs: 600_000 } } : s)),
+    // the shortest session the broker allows: a trainer that blocked its heartbeats would be rebalanced
+    stages: t.stages.map((s) => (s.kind === 'train' ? { ...s, sessionTimeoutMs: 6_000, options: { ...s.options, publishEveryExamples: 2_000, publishEveryMs: 600_000 } } : s)),
   }));
 });
 afterAll(async () => dropTopology(kafka, topology));
@@ -52,6 +53,8 @@ describe('train stage on a real broker', () => {
       await waitForStages(pipeline, { clean: () => 6_000, augment: () => stage('clean').out, gate: () => stage('augment').out + stage('augment').generated, train: () => stage('gate').out });
       const first = await subscription.ready(30_000);
       expect(first.version).toBeGreaterThanOrEqual(1);
+      // training and publishing never starved the heartbeats: one join, no rebalance
+      expect(pipeline.progress().trainers[0]!.groupJoins).toBe(1);
     } finally {
       await pipeline.stop();
     }
