@@ -1,6 +1,7 @@
 import type { KafkaPort, OutgoingMessage } from '../kafka/index.js';
 import type { StageDescriptor, StageInput, StageState } from '../stages/types.js';
 import { addCounters, emptyCounters, type StageCounters } from './counters.js';
+import { PackedChangelog } from './packed-changelog.js';
 
 /** What one stage keeps per input partition: its state, cumulative counters, and position. */
 export interface PartitionContext<S> {
@@ -8,6 +9,12 @@ export interface PartitionContext<S> {
   counters: StageCounters;
   /** The input offset the state has seen up to (exclusive); -1 when never processed. */
   nextOffset: number;
+  /** Which changelog deltas still hold live state (see packed-changelog.ts). */
+  changelog: PackedChangelog;
+}
+
+export function freshContext<S>(state: S): PartitionContext<S> {
+  return { state, counters: emptyCounters(), nextOffset: -1, changelog: new PackedChangelog() };
 }
 
 const NEXT_OFFSET_KEY = '__next_offset';
@@ -38,7 +45,7 @@ export async function restorePartitions<O, S extends StageState | undefined>(opt
   const get = (p: number): PartitionContext<S> => {
     let ctx = contexts.get(p);
     if (!ctx) {
-      ctx = { state: options.stage.createState(options.stageOptions), counters: emptyCounters(), nextOffset: -1 };
+      ctx = freshContext(options.stage.createState(options.stageOptions));
       contexts.set(p, ctx);
     }
     return ctx;
@@ -50,7 +57,7 @@ export async function restorePartitions<O, S extends StageState | undefined>(opt
     const value = m.value === null ? null : m.value.toString('utf8');
     const ctx = get(partition);
     if (key === NEXT_OFFSET_KEY) ctx.nextOffset = value === null ? -1 : Number(value);
-    else if (ctx.state) ctx.state.apply(key, value);
+    else for (const [k, v] of ctx.changelog.restore(key, value)) ctx.state?.apply(k, v);
   });
   await options.kafka.readToEnd({ topic: options.stats, readCommitted: true }, (m) => {
     const key = m.key?.toString('utf8') ?? '';
@@ -63,10 +70,15 @@ export async function restorePartitions<O, S extends StageState | undefined>(opt
   return contexts;
 }
 
-/** The changelog records of one processed chunk: state changes, then the new position. */
+/**
+ * The changelog records of one processed chunk: its state changes packed into one delta
+ * (plus tombstones of deltas nothing lives in any more), then the new position.
+ */
 export function changelogMessages(ctx: PartitionContext<StageState | undefined>, partition: number): OutgoingMessage[] {
   const out: OutgoingMessage[] = [];
-  if (ctx.state) for (const [key, value] of ctx.state.drainChanges()) out.push({ key, value: value === null ? null : Buffer.from(value), partition });
+  const { deltas, tombstones } = ctx.changelog.write(ctx.state ? ctx.state.drainChanges() : [], ctx.nextOffset);
+  for (const delta of deltas) out.push({ key: delta.key, value: Buffer.from(delta.value), partition });
+  for (const key of tombstones) out.push({ key, value: null, partition });
   out.push({ key: NEXT_OFFSET_KEY, value: Buffer.from(String(ctx.nextOffset)), partition });
   return out;
 }

@@ -5,7 +5,7 @@ import type { StageDescriptor, StageInput, StageState } from '../stages/types.js
 import type { StageConfig } from '../topology/schema.js';
 import { changelogTopic, statsTopic } from '../topology/derived.js';
 import { addCounters, emptyCounters, type StageCounters } from './counters.js';
-import { changelogMessages, accumulate, restorePartitions, statsMessage, type PartitionContext } from './partition-state.js';
+import { changelogMessages, accumulate, freshContext, restorePartitions, statsMessage, type PartitionContext } from './partition-state.js';
 import { processBatch, routeEmissions, type StageRoutes } from './process-batch.js';
 import { withRetry } from '../util/retry.js';
 import { FailureSignal } from './failure.js';
@@ -96,7 +96,7 @@ export class StageRunner {
     });
     // every input partition starts from what the changelog holds (or empty): no restore on first batch
     for (const { partition } of await this.o.kafka.withAdmin((a) => a.topicOffsets(this.o.stage.input))) {
-      if (!this.contexts.has(partition)) this.contexts.set(partition, { state: this.o.descriptor.createState(this.o.stage.options), counters: emptyCounters(), nextOffset: -1 });
+      if (!this.contexts.has(partition)) this.contexts.set(partition, freshContext(this.o.descriptor.createState(this.o.stage.options)));
     }
     this.consumer.onGroupJoin((assignment) => this.onAssignment(assignment));
     this.consumer.onCrash((err, restart) => {
@@ -141,7 +141,7 @@ export class StageRunner {
       } finally {
         clearInterval(beat);
       }
-      ctx ??= { state: this.o.descriptor.createState(this.o.stage.options), counters: emptyCounters(), nextOffset: -1 };
+      ctx ??= freshContext(this.o.descriptor.createState(this.o.stage.options));
       this.contexts.set(partition, ctx);
     }
     return ctx;

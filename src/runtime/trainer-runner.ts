@@ -11,7 +11,7 @@ import { loadBackend, Trainer, trainerOptions, type TrainerOptions } from '../tr
 import { statsTopic, type StageConfig } from '../topology/index.js';
 import { addCounters, countReason, emptyCounters, type StageCounters } from './counters.js';
 import { deadLetter } from './process-batch.js';
-import { statsMessage, type PartitionContext } from './partition-state.js';
+import { freshContext, statsMessage, type PartitionContext } from './partition-state.js';
 import { withRetry } from '../util/retry.js';
 import { FailureSignal } from './failure.js';
 
@@ -172,7 +172,7 @@ export class TrainerRunner {
   private partition(p: number): PartitionContext<undefined> {
     let ctx = this.partitions.get(p);
     if (!ctx) {
-      ctx = { state: undefined, counters: emptyCounters(), nextOffset: -1 };
+      ctx = freshContext(undefined);
       this.partitions.set(p, ctx);
     }
     return ctx;
