@@ -60,6 +60,8 @@ export class TrainerRunner {
   private lastVersion: ModelVersion | undefined;
   private timer: NodeJS.Timeout | undefined;
   private publishing: Promise<void> = Promise.resolve();
+  private stopping = false;
+  /** Set once the final candidate was considered: nothing is published after it. */
   private stopped = false;
   private groupJoins = 0;
   /** Settles when the consumer stopped for good on its own (the process should exit non-zero). */
@@ -127,11 +129,13 @@ export class TrainerRunner {
   }
 
   async stop(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
+    if (this.stopping) return;
+    this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     await this.consumer?.stop();
-    await this.publishing;
+    // drain: what was trained since the last version is published, not lost with the process
+    await this.considerCandidate({ final: true });
+    this.stopped = true;
     await this.producer?.disconnect();
     this.trainer?.dispose();
     this.log.info({ session: this.session, published: this.published }, 'trainer stopped');
@@ -230,11 +234,11 @@ export class TrainerRunner {
   }
 
   /** Asks the trainer for a candidate and publishes it; one publication at a time. */
-  private considerCandidate(): Promise<void> {
+  private considerCandidate(options: { final?: boolean } = {}): Promise<void> {
     const next = this.publishing.then(async () => {
       const trainer = this.trainer;
       if (!trainer || this.stopped) return;
-      const candidate = trainer.maybeCandidate(Date.now());
+      const candidate = trainer.maybeCandidate(Date.now(), options);
       if (!candidate) return;
       if (candidate.kind === 'rejected') {
         this.rejected++;

@@ -18,7 +18,7 @@ export const gateOptionsSchema = z
     /** Fewer word tokens than this is `too-short`. */
     minTokens: z.number().int().min(0).default(1),
     /** More UTF-16 units than this is `too-long`. */
-    maxChars: z.number().int().min(1).default(5_000),
+    maxChars: z.number().int().min(1).default(15_000),
     /** A run of one repeated character longer than this is `char-repetition`; real reviews reach 19 ("amazing!!!…"). */
     maxCharRun: z.number().int().min(1).default(20),
     /** A token longer than this is `gibberish` (no real review word is 45 letters long). */

@@ -35,6 +35,11 @@ export class PublishSchedule {
     this.examplesSince += examples;
   }
 
+  /** Whether anything was trained since the last candidate. */
+  pending(): boolean {
+    return this.examplesSince > 0;
+  }
+
   due(now: number): boolean {
     if (this.lastAt === undefined) this.lastAt = now;
     if (this.examplesSince >= this.policy.everyExamples) return true;

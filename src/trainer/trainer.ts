@@ -231,8 +231,12 @@ export class Trainer {
    * trainer's own state (the rows snap to their published, rounded values), so a trainer
    * restored from a published version continues exactly as this one does.
    */
-  maybeCandidate(now: number): Candidate | undefined {
-    if (!this.schedule.due(now)) return undefined;
+  /**
+   * A candidate when one is due (every N examples or T ms); with `final`, whenever anything
+   * was trained since the last one, so a draining trainer publishes what it learned.
+   */
+  maybeCandidate(now: number, options: { final?: boolean } = {}): Candidate | undefined {
+    if (!(options.final ? this.schedule.pending() : this.schedule.due(now))) return undefined;
     if (this.options.holdoutFraction > 0 && this.holdout.size === 0) return undefined;
     this.schedule.restart(now);
     // Scoring reads the live arena (hot rows packed together): far faster than the

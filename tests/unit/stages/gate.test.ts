@@ -26,7 +26,7 @@ describe('gate rules', () => {
   it.each<[string, string, Partial<Parameters<typeof review>[1]>, Partial<GateOptions>, string[]]>([
     ['too-short', 'x', {}, {}, ['too-short']],
     ['too-short (empty)', '', {}, {}, ['too-short']],
-    ['too-long', 'good movie '.repeat(500).trim(), {}, {}, ['too-long']],
+    ['too-long', 'good movie '.repeat(1_500).trim(), {}, {}, ['too-long']],
     ['missing-label', 'a fine film', { label: null }, {}, ['missing-label']],
     ['invalid-label', 'a fine film', { label: 2 }, {}, ['invalid-label']],
     ['gibberish (no vowels)', 'xkcd qrtzp bcdfg hjklm', {}, {}, ['gibberish']],
