@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ErrorCode, ReviewflowError } from '../../errors.js';
-import { readRecords } from '../../ingest/index.js';
+import { INPUT_FORMATS, readRecords, type InputFormat } from '../../ingest/index.js';
 import { readModelHistory } from '../../models/history.js';
 import { Predictor } from '../../models/index.js';
 import { prepareForPrediction } from '../../models/prepare.js';
@@ -25,7 +25,7 @@ export function registerPredict(program: Command): void {
     .description('predict sentiment with a published model; with a labeled file the summary has accuracy and n')
     .option('--text <text>', 'one text to score')
     .option('--file <path>', 'JSONL/CSV file of reviews (labels optional)')
-    .option('--format <format>', 'jsonl or csv', 'jsonl')
+    .option('--format <format>', `input format: ${INPUT_FORMATS.join(', ')}`, 'jsonl')
     .option('--version <v>', 'use this version instead of the newest', parseIntOption('--version', 1))
     .option('--model <name>', 'model name (default: the first trainer\'s model)')
     .action(
@@ -67,7 +67,10 @@ export function registerPredict(program: Command): void {
           });
           slice = [];
         };
-        for await (const item of readRecords({ input: opts.file!, format: opts.format === 'csv' ? 'csv' : 'jsonl' })) {
+        if (!INPUT_FORMATS.includes(opts.format as InputFormat)) {
+          throw new ReviewflowError(ErrorCode.INVALID_INPUT, `unknown --format ${opts.format}`, { retriable: false, hint: `use one of ${INPUT_FORMATS.join(', ')}` });
+        }
+        for await (const item of readRecords({ input: opts.file!, format: opts.format as InputFormat })) {
           if (item.kind === 'rejected') {
             rejected++;
             process.stderr.write(`skipped line ${item.line}: ${item.reason}\n`);
