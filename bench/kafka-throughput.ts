@@ -90,7 +90,7 @@ async function waitFor(done: () => boolean, what: string): Promise<void> {
 }
 
 /** The baseline: consume, re-produce the same bytes, commit once the produce is acknowledged. */
-async function rawPassThrough(kafka: KafkaPort, o: { input: string; output: string; group: string; expected: number }): Promise<Omit<PassResult, 'ratioToRaw'>> {
+export async function rawPassThrough(kafka: KafkaPort, o: { input: string; output: string; group: string; expected: number }): Promise<Omit<PassResult, 'ratioToRaw'>> {
   const producer = kafka.producer();
   await producer.connect();
   const consumer = kafka.consumer({ groupId: o.group, topics: [o.input], fromBeginning: true });

@@ -1,9 +1,10 @@
 /**
  * `npm run bench`: every benchmark in one run. Starts (or reuses) a broker, runs the Kafka
- * throughput bench, the codec, pure-stage and trainer benches, prints one table and writes
- * bench/results.json (machine, versions, each figure with its same-run baseline and ratio).
+ * throughput, end-to-end and scaling benches, the codec, pure-stage and trainer benches,
+ * prints one table and writes bench/results.json (machine, versions, each figure with its
+ * same-run baseline and ratio).
  *
- *   npm run build && node dist/bench/run.js [--quick] [--only kafka,codec,stages,trainer]
+ *   npm run build && node dist/bench/run.js [--quick] [--only kafka,e2e,scaling,subscriber,codec,stages,trainer]
  *
  * KAFKA_BROKERS (comma-separated) uses an existing cluster; otherwise the embedded broker
  * under .reviewflow/bench-broker is started, and stopped at the end if this run started it.
@@ -14,11 +15,16 @@ import { join } from 'node:path';
 import { BrokerManager } from '../src/broker/manager.js';
 import { packageRoot } from '../src/util/paths.js';
 import { benchCodec, type BenchResult } from './codec.js';
+import { benchEndToEnd, type EndToEndResult } from './e2e.js';
 import { benchKafkaThroughput, type KafkaThroughputResult } from './kafka-throughput.js';
+import { benchScaling, type ScalingResult } from './scaling.js';
+import { benchSubscriber } from './subscriber.js';
 import { benchPureStages, benchWordnetLoad, type PureStageResult } from './stages-pure.js';
 import { benchTrainer } from './trainer.js';
 
-const BENCHES = ['kafka', 'codec', 'stages', 'trainer'] as const;
+const BENCHES = ['kafka', 'e2e', 'scaling', 'subscriber', 'codec', 'stages', 'trainer'] as const;
+/** The benches that need a broker: run inside one withBroker. */
+const BROKER_BENCHES: readonly Bench[] = ['kafka', 'e2e', 'scaling', 'subscriber'];
 type Bench = (typeof BENCHES)[number];
 
 interface Figure {
@@ -86,6 +92,54 @@ function kafkaFigures(k: KafkaThroughputResult): Figure[] {
   return figures;
 }
 
+const TARGET_P99_MS = 10_000;
+
+/** Whole topology against the raw pass-through over the same backlog; latency at half that rate. */
+function e2eFigures(e: EndToEndResult): Figure[] {
+  const raw = { name: 'raw pass-through (same backlog)', value: e.raw.recordsPerSec };
+  const m = e.max;
+  const l = e.latency;
+  const ms = (x: number): string => `${(x / 1000).toFixed(2)} s`;
+  const publishedNote = `to the manifest acknowledged: p50 ${ms(l.toPublished.p50Ms)}, p99 ${ms(l.toPublished.p99Ms)}`;
+  return [
+    { bench: 'e2e', name: raw.name, value: raw.value, unit: 'records/s', note: `${e.records} records, first→last record ${Math.round(e.raw.firstToLastRecordsPerSec)} records/s` },
+    {
+      bench: 'e2e',
+      name: 'whole topology, max sustained (clean→augment→gate→train, one process)',
+      value: m.recordsPerSec,
+      unit: 'records/s',
+      baseline: raw,
+      ratio: m.ratioToRaw,
+      note: `${m.seconds.toFixed(1)} s incl. ${m.startSeconds.toFixed(1)} s pipeline.start(); ${Math.round(m.afterStartRecordsPerSec)} records/s after start; ${m.accepted} accepted, ${m.versions} versions${m.stalled ? `; STALLED: ${m.stalled}` : ''}`,
+    },
+    // like for like without start-up: raw first → last record leaves its group join out too
+    {
+      bench: 'e2e',
+      name: 'whole topology, after pipeline.start() resolved',
+      value: m.afterStartRecordsPerSec,
+      unit: 'records/s',
+      baseline: { name: 'raw pass-through first→last record', value: e.raw.firstToLastRecordsPerSec },
+      ratio: m.afterStartRecordsPerSec / e.raw.firstToLastRecordsPerSec,
+      note: 'upstream stages began before start() resolved, so this slightly flatters the pipeline',
+    },
+    { bench: 'e2e', name: 'latency run: produced at half the max rate', value: l.producedRecordsPerSec, unit: 'records/s', baseline: { name: 'max sustained', value: m.recordsPerSec }, ratio: l.producedRecordsPerSec / m.recordsPerSec, note: `${l.produced} records over ${l.seconds.toFixed(0)} s, ${l.versions} versions${l.stalled ? `; STALLED: ${l.stalled}` : ''}` },
+    { bench: 'e2e', name: 'produce → in a published version, p50 (createdAt − ingestedAt)', value: l.toCreatedAt.p50Ms, unit: 'ms', note: `${l.toCreatedAt.count} original records (${l.augmentedCopies} augmented copies left out, ${l.notInAnyVersion} in no version)` },
+    { bench: 'e2e', name: 'produce → in a published version, p99', value: l.toCreatedAt.p99Ms, unit: 'ms', baseline: { name: 'target p99 (issue 7, not a measurement)', value: TARGET_P99_MS }, ratio: l.toCreatedAt.p99Ms / TARGET_P99_MS, note: `max ${ms(l.toCreatedAt.maxMs)}; ${publishedNote}` },
+    { bench: 'e2e', name: 'peak RSS of the bench process (after e2e)', value: e.peakRssMb, unit: 'MB', note: `${Math.round(e.peakRssBeforeMb)} MB before e2e began (earlier benches)` },
+  ];
+}
+
+/** clean through the real CLI, 1 and 2 worker processes; 1 worker against a raw pass-through of this run. */
+function scalingFigures(s: ScalingResult, raw: { name: string; value: number } | undefined): Figure[] {
+  const [one, two] = s.passes;
+  if (!one || !two) return [];
+  const first = { name: 'clean, 1 worker', value: one.recordsPerSec };
+  return [
+    { bench: 'scaling', name: 'clean, 1 worker process (run --instances 1), spawn → lag 0', value: one.recordsPerSec, unit: 'records/s', ...(raw ? { baseline: raw, ratio: one.recordsPerSec / raw.value } : {}), note: `${s.records} records, ${s.partitions} partitions; steady ${Math.round(one.steadyRecordsPerSec)} records/s` },
+    { bench: 'scaling', name: 'clean, 2 worker processes (run --instances 2), spawn → lag 0', value: two.recordsPerSec, unit: 'records/s', baseline: first, ratio: s.speedup, note: `steady ${Math.round(two.steadyRecordsPerSec)} records/s (${s.steadySpeedup.toFixed(2)}× steady); join ${two.joinSeconds.toFixed(1)} s` },
+  ];
+}
+
 function codecFigures(results: BenchResult[]): Figure[] {
   const json = results.find((r) => r.name === 'baseline JSON stringify+parse Review');
   return results.map((r) => {
@@ -128,6 +182,18 @@ function trainerFigures(result: object): Figure[] {
   return figures;
 }
 
+/** A bench that throws becomes a figure saying so; the other benches' figures still get written. */
+async function orFailedFigure(bench: string, figures: Figure[], raw: Record<string, unknown>, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    console.error(`[bench] ${bench} failed:`, err);
+    raw[bench] = { failed: message };
+    figures.push({ bench, name: `${bench} bench`, value: Number.NaN, unit: '', note: `FAILED: ${message}` });
+  }
+}
+
 function printTable(figures: Figure[]): void {
   const fmt = (x: number): string => (Number.isNaN(x) ? '-' : x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1));
   const rows = figures.map((f) => [f.bench, f.name, `${fmt(f.value)} ${f.unit}`, f.baseline ? fmt(f.baseline.value) : '', f.ratio === undefined ? '' : f.ratio.toFixed(2), f.note ?? '']);
@@ -160,14 +226,46 @@ async function main(): Promise<void> {
     figures.push({ bench: 'stages-pure', name: 'WordNet synonym table load (one-time)', value: wordnet.ms, unit: 'ms', note: `${wordnet.lemmas} lemmas, ${wordnet.heapMb} MB heap` });
     figures.push(...stageFigures(s));
   }
-  if (args.only.has('kafka')) {
-    step('kafka throughput');
-    const k = await withBroker(async (b) => {
+  if (BROKER_BENCHES.some((b) => args.only.has(b))) {
+    await withBroker(async (b) => {
       kafka = b;
-      return benchKafkaThroughput({ brokers: b.brokers, records: args.quick ? 10_000 : 50_000, ceilingRecords: args.quick ? 50_000 : 200_000 });
+      let rawBaseline: { name: string; value: number } | undefined;
+      if (args.only.has('kafka')) {
+        step('kafka throughput');
+        const k = await benchKafkaThroughput({ brokers: b.brokers, records: args.quick ? 10_000 : 50_000, ceilingRecords: args.quick ? 50_000 : 200_000 });
+        raw['kafka'] = k;
+        figures.push(...kafkaFigures(k));
+        const pass = k.passes[0];
+        if (pass) rawBaseline = { name: 'raw pass-through (kafka bench)', value: pass.recordsPerSec };
+      }
+      if (args.only.has('e2e')) {
+        step('end to end (a backlog, then ~60 s at half the max rate)');
+        await orFailedFigure('e2e', figures, raw, async () => {
+          const e = await benchEndToEnd({ brokers: b.brokers, records: args.quick ? 10_000 : 50_000, seconds: args.quick ? 20 : 60 });
+          raw['e2e'] = e;
+          figures.push(...e2eFigures(e));
+          rawBaseline ??= { name: 'raw pass-through (e2e backlog)', value: e.raw.recordsPerSec };
+        });
+      }
+      if (args.only.has('scaling')) {
+        step('scaling (spawns dist/src/cli/main.js: build first)');
+        await orFailedFigure('scaling', figures, raw, async () => {
+          const sc = await benchScaling({ brokers: b.brokers.join(','), records: args.quick ? 10_000 : 50_000 });
+          raw['scaling'] = sc;
+          figures.push(...scalingFigures(sc, rawBaseline));
+        });
+      }
+      if (args.only.has('subscriber')) {
+        step('subscriber: publication → swapped in by a running subscriber');
+        await orFailedFigure('subscriber', figures, raw, async () => {
+          const sub = await benchSubscriber({ brokers: b.brokers, versions: args.quick ? 4 : 10 });
+          raw['subscriber'] = sub;
+          const target = { name: 'target', value: 2_000 };
+          figures.push({ bench: 'subscriber', name: 'version formed → swapped in by a subscriber, p50', value: sub.latencyMs.p50, unit: 'ms', baseline: target, ratio: sub.latencyMs.p50 / target.value, note: `${sub.versions} versions` });
+          figures.push({ bench: 'subscriber', name: 'version formed → swapped in by a subscriber, max', value: sub.latencyMs.max, unit: 'ms', baseline: target, ratio: sub.latencyMs.max / target.value });
+        });
+      }
     });
-    raw['kafka'] = k;
-    figures.push(...kafkaFigures(k));
   }
   if (args.only.has('trainer')) {
     step('trainer (takes minutes; no --quick sizes)');

@@ -107,9 +107,15 @@ export class AdminPort {
    * recorded in its last published model). Partitions not listed start at the earliest.
    */
   async setGroupOffsets(groupId: string, topic: string, offsets: Array<{ partition: number; offset: number }>): Promise<void> {
-    const ends = await this.topicOffsets(topic);
+    const [lag, ends] = await Promise.all([this.groupLag(groupId, topic), this.topicOffsets(topic)]);
     const given = new Map(offsets.map((o) => [o.partition, o.offset]));
-    const partitions = ends.map(({ partition, low }) => ({ partition, offset: String(given.get(partition) ?? low) }));
+    const low = new Map(ends.map((o) => [o.partition, o.low]));
+    const target = (partition: number): number => given.get(partition) ?? low.get(partition) ?? 0;
+    // kafkajs's setOffsets costs a fetch wait (~5 s): skip it when the group already points
+    // there, or never committed and would start at the beginning anyway
+    const already = lag.partitions.every((p) => p.committed === target(p.partition) || (p.committed < 0 && target(p.partition) === low.get(p.partition)));
+    if (already) return;
+    const partitions = ends.map(({ partition }) => ({ partition, offset: String(target(partition)) }));
     await call(`set offsets of group ${groupId}`, () => this.admin.setOffsets({ groupId, topic, partitions }));
   }
 

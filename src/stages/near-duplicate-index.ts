@@ -13,10 +13,16 @@ export interface NearDuplicateIndexOptions {
   changes: ChangeBuffer;
 }
 
+/** One fingerprint in the index: parsed once, shared by its four band lists. */
+interface Posting {
+  key: string;
+  fp: Fingerprint;
+}
+
 export class NearDuplicateIndex {
   private readonly window: ReplaySafeWindow;
-  /** (band number << 16 | band value) → fingerprint keys. */
-  private readonly postings = new Map<number, string[]>();
+  /** (band number << 16 | band value) → fingerprints with that band. */
+  private readonly postings = new Map<number, Posting[]>();
 
   constructor(options: NearDuplicateIndexOptions) {
     this.window = new ReplaySafeWindow({
@@ -36,9 +42,9 @@ export class NearDuplicateIndex {
    */
   hasNearDuplicate(fp: Fingerprint, position: string, maxDistance: number): boolean {
     for (const band of bands(fp)) {
-      for (const key of this.postings.get(band) ?? []) {
-        if (hammingDistance(fp, parseFingerprintKey(key)) > maxDistance) continue;
-        if (this.window.positionOf(key) !== position) return true;
+      for (const posting of this.postings.get(band) ?? []) {
+        if (hammingDistance(fp, posting.fp) > maxDistance) continue;
+        if (this.window.positionOf(posting.key) !== position) return true;
       }
     }
     return false;
@@ -53,10 +59,11 @@ export class NearDuplicateIndex {
   }
 
   private index(key: string): void {
-    for (const band of bands(parseFingerprintKey(key))) {
+    const posting: Posting = { key, fp: parseFingerprintKey(key) };
+    for (const band of bands(posting.fp)) {
       const list = this.postings.get(band);
-      if (list === undefined) this.postings.set(band, [key]);
-      else list.push(key);
+      if (list === undefined) this.postings.set(band, [posting]);
+      else list.push(posting);
     }
   }
 
@@ -64,9 +71,9 @@ export class NearDuplicateIndex {
     for (const band of bands(parseFingerprintKey(key))) {
       const list = this.postings.get(band);
       if (list === undefined) continue;
-      const at = list.indexOf(key);
+      const at = list.findIndex((p) => p.key === key);
       if (at >= 0) {
-        list[at] = list[list.length - 1] as string;
+        list[at] = list[list.length - 1] as Posting;
         list.pop();
       }
       if (list.length === 0) this.postings.delete(band);
