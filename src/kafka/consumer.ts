@@ -1,5 +1,5 @@
 import type { Consumer, IHeaders, KafkaMessage } from 'kafkajs';
-import { kafkaCall } from './errors.js';
+import { kafkaCall, originalKafkaError } from './errors.js';
 import type { ConsumedBatch, ConsumedMessage, Headers, PartitionOffsetCommit } from './types.js';
 
 export interface ConsumerOptions {
@@ -89,12 +89,17 @@ export class ConsumerPort {
             highWatermark: Number(batch.highWatermark),
             lastOffset: Number(batch.lastOffset()),
           };
-          await handler(consumed, {
-            heartbeat,
-            isRunning: () => this.running && isRunning(),
-            isStale,
-            commit: (offsets) => this.commit(offsets),
-          });
+          try {
+            await handler(consumed, {
+              heartbeat,
+              isRunning: () => this.running && isRunning(),
+              isStale,
+              commit: (offsets) => this.commit(offsets),
+            });
+          } catch (err) {
+            // lets kafkajs rejoin the group or refresh metadata; the batch is then read again
+            throw originalKafkaError(err);
+          }
           // the handler took the whole batch: move the fetch position past it
           if (!isStale()) resolveOffset(batch.lastOffset());
         },

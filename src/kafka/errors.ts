@@ -81,3 +81,17 @@ export async function kafkaCall<T>(action: string, fn: () => Promise<T>): Promis
     throw mapKafkaError(err, action);
   }
 }
+
+/**
+ * The kafkajs error behind one of ours. The consumer hands it back to kafkajs from a
+ * batch handler, because kafkajs recovers from group and coordinator errors (rejoin,
+ * metadata refresh) only when it sees its own error classes.
+ */
+export function originalKafkaError(err: unknown): unknown {
+  if (!isReviewflowError(err) || !(err.cause instanceof KafkaJSError)) return err;
+  // kafkajs wraps a protocol error it gave up on (UNKNOWN_MEMBER_ID from a commit, say);
+  // its runner recognises the protocol error's type, not the wrapper
+  let original: Error = err.cause;
+  while (original instanceof KafkaJSNonRetriableError && original.cause instanceof KafkaJSError) original = original.cause;
+  return original;
+}

@@ -1,4 +1,5 @@
 import kafkajs, { type Producer, type Message } from 'kafkajs';
+import { withRetry } from '../util/retry.js';
 import { kafkaCall } from './errors.js';
 import type { OutgoingMessage, PartitionOffsetCommit, TopicMessages } from './types.js';
 
@@ -81,9 +82,10 @@ export class ProducerPort {
     };
   }
 
+  /** Connects; a broker that just died leaves stale metadata for a few seconds, so retriable failures retry. */
   async connect(): Promise<void> {
     if (this.connected) return;
-    await kafkaCall('connect producer', () => this.producer.connect());
+    await withRetry(() => kafkaCall('connect producer', () => this.producer.connect()), { attempts: 4, baseMs: 1_000, maxMs: 5_000 });
     this.connected = true;
   }
 

@@ -11,7 +11,7 @@ import { loadBackend, Trainer, trainerOptions, type TrainerOptions } from '../tr
 import { statsTopic, type StageConfig } from '../topology/index.js';
 import { addCounters, countReason, emptyCounters, type StageCounters } from './counters.js';
 import { deadLetter } from './process-batch.js';
-import { freshContext, statsMessage, type PartitionContext } from './partition-state.js';
+import { freshContext, readStats, statsMessage, type PartitionContext } from './partition-state.js';
 import { withRetry } from '../util/retry.js';
 import { FailureSignal } from './failure.js';
 
@@ -106,6 +106,12 @@ export class TrainerRunner {
       this.trainer.markPublished(latest.manifest);
       this.lastVersion = latest.manifest;
       this.log.info({ version: latest.manifest.version, offsets: latest.manifest.offsets }, 'resumed from the latest published version');
+    }
+    // counters carry on from the last run, so `status` keeps counting every record read
+    for (const [partition, stats] of await readStats(this.o.kafka, statsTopic(this.o.stage))) {
+      const ctx = this.partition(partition);
+      ctx.counters = stats.counters;
+      ctx.nextOffset = stats.nextOffset;
     }
     const resumeAt = (latest?.manifest.offsets ?? []).filter((o) => o.topic === this.o.stage.input);
     await this.o.kafka.withAdmin(async (admin) => {

@@ -29,8 +29,11 @@ export function topicSpecs(topology: Topology): TopicSpec[] {
   for (const stage of topology.stages) {
     const input = topology.topics[stage.input];
     const replication = input?.replication ?? 1;
-    specs.push({ name: changelogTopic(stage), partitions: input?.partitions ?? 1, replicationFactor: replication, config: compacted });
-    specs.push({ name: statsTopic(stage), partitions: 1, replicationFactor: replication, config: compacted });
+    // state is as durable as the stream it describes
+    const minIsr = input?.config['min.insync.replicas'];
+    const config = minIsr ? { ...compacted, 'min.insync.replicas': minIsr } : compacted;
+    specs.push({ name: changelogTopic(stage), partitions: input?.partitions ?? 1, replicationFactor: replication, config });
+    specs.push({ name: statsTopic(stage), partitions: 1, replicationFactor: replication, config });
   }
   return specs;
 }
