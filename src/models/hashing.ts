@@ -3,20 +3,14 @@
  * code units, finished with murmur3's fmix32 so the low bits (used as the bucket) are
  * well mixed. Pure integer math, no allocation.
  */
+import { fmix32 } from '../util/hash.js';
+
+export { fmix32 };
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 /** Odd constant (2^32 / golden ratio) that makes n-gram combination order-sensitive. */
 const GOLDEN = 0x9e3779b1;
-
-export function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
 
 /** The starting state for a seeded FNV-1a pass. */
 export function fnvStart(seed: number): number {

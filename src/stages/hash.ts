@@ -3,6 +3,9 @@
  * Dedup keys, SimHash features, vocabulary sets and per-record seeds all use these, so
  * they must be deterministic across processes and cheap enough for hot loops.
  */
+import { fmix32, mulberry32 } from '../util/hash.js';
+
+export { fmix32, mulberry32 };
 
 /** 64-bit hash (cyrb53 construction widened to two full 32-bit lanes) as 16 hex chars. */
 export function hash64Hex(text: string): string {
@@ -25,29 +28,7 @@ export function hash32(text: string, seed = 0): number {
   return fmix32(h);
 }
 
-/** murmur3's 32-bit finaliser: full avalanche of an already-accumulated hash. */
-export function fmix32(value: number): number {
-  let h = value;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
 export function hex32(value: number): string {
   return (value >>> 0).toString(16).padStart(8, '0');
 }
 
-/** mulberry32: a 32-bit state PRNG, plenty for choosing words; returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -12,17 +12,8 @@ import type { Review } from '../../src/records/types.js';
 import type { StageConfig, Topology } from '../../src/topology/index.js';
 import { CLI } from '../helpers/cli.js';
 
-/** mulberry32: a tiny seeded PRNG, so every trial plan is reproducible from the file's seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, so every trial plan is reproducible from the file's seed. */
+export { mulberry32 as seededRandom } from '../../src/util/hash.js';
 
 const WORDS = ['battery', 'screen', 'plot', 'waiter', 'pasta', 'camera', 'hotel', 'chapter', 'sound', 'price', 'delivery', 'actor', 'charger', 'soundtrack', 'lobby', 'sauce'];
 const GOOD = ['great', 'lovely', 'superb', 'fine', 'excellent', 'wonderful'];

@@ -1,25 +1,19 @@
 import type { Command } from 'commander';
 import type { KafkaPort } from '../../kafka/index.js';
-import { addCounters, emptyCounters, identityHolds } from '../../runtime/counters.js';
+import { addCounters, emptyCounters, identityHolds, type StageCounters } from '../../runtime/counters.js';
 import { readStats } from '../../runtime/partition-state.js';
 import { statsTopic, type Topology } from '../../topology/index.js';
 import { action } from '../action.js';
 import { emit } from '../output.js';
 
-export interface StageStatus {
+/** A stage's counters summed over its partitions, with its lag and the accounting check. */
+export type StageStatus = Omit<StageCounters, 'metrics'> & {
   stage: string;
   kind: string;
   group: string;
-  in: number;
-  out: number;
-  quarantined: number;
-  deadLettered: number;
-  duplicates: number;
-  generated: number;
-  reasons: Record<string, number>;
   lag: number;
   identityHolds: boolean;
-}
+};
 
 export interface TopicStatus {
   topic: string;
