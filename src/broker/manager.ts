@@ -54,9 +54,15 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Kafka's cluster ids are 16 random bytes in URL-safe base64 without padding. */
-function newClusterId(): string {
-  return randomBytes(16).toString('base64url');
+/**
+ * Kafka's cluster ids are 16 random bytes in URL-safe base64 without padding. Like Kafka's
+ * own Uuid.randomUuid, skip ids that start with "-": the storage tool would read one as a flag.
+ */
+export function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 /** Starts, stops and reports the embedded KRaft cluster; all of its files live under stateDir. */
