@@ -45,7 +45,7 @@ export class Pipeline {
   readonly trainerRunners: TrainerRunner[] = [];
   private readonly log: Logger;
 
-  constructor(private readonly o: PipelineOptions) {
+  constructor(o: PipelineOptions) {
     this.log = o.logger ?? childLogger({ component: 'pipeline' });
     const instance = o.instance ?? `${process.pid}`;
     for (const stage of selectStages(o.topology, o.stages)) {
