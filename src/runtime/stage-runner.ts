@@ -43,7 +43,10 @@ export class StageRunner {
   private readonly stats: string;
   private consumer: ConsumerPort | undefined;
   private producer: ProducerPort | undefined;
-  private contexts = new Map<number, PartitionContext<StageState | undefined>>();
+  /** State and counters of the partitions this member holds (none until assigned). */
+  private readonly contexts = new Map<number, PartitionContext<StageState | undefined>>();
+  /** Newly assigned partitions whose state is restored before their first batch. */
+  private toRestore = new Set<number>();
   private session = emptyCounters();
   private lag = new Map<number, number>();
   private lastBatchAt = 0;
@@ -78,13 +81,6 @@ export class StageRunner {
   /** Restores state, joins the group and starts consuming; resolves once consuming began. */
   async start(): Promise<void> {
     const exactlyOnce = this.o.delivery === 'exactly-once';
-    this.contexts = await restorePartitions({
-      kafka: this.o.kafka,
-      stage: this.o.descriptor,
-      stageOptions: this.o.stage.options,
-      changelog: this.changelog,
-      stats: this.stats,
-    });
     this.producer = this.o.kafka.producer(exactlyOnce ? { transactionalId: `${this.group}.tx.${this.o.instanceIndex ?? 0}` } : {});
     await this.producer.connect();
     this.consumer = this.o.kafka.consumer({
@@ -94,10 +90,6 @@ export class StageRunner {
       readCommitted: exactlyOnce,
       sessionTimeoutMs: this.o.stage.sessionTimeoutMs,
     });
-    // every input partition starts from what the changelog holds (or empty): no restore on first batch
-    for (const { partition } of await this.o.kafka.withAdmin((a) => a.topicOffsets(this.o.stage.input))) {
-      if (!this.contexts.has(partition)) this.contexts.set(partition, freshContext(this.o.descriptor.createState(this.o.stage.options)));
-    }
     this.consumer.onGroupJoin((assignment) => this.onAssignment(assignment));
     this.consumer.onCrash((err, restart) => {
       this.log.error({ err, restart }, restart ? 'consumer crashed; kafkajs restarts it' : 'consumer crashed for good');
@@ -118,39 +110,42 @@ export class StageRunner {
   }
 
   /**
-   * The partition's state and counters. A partition this member did not hold before the
-   * last rebalance is restored from the changelog first: another member may have moved
-   * its state on meanwhile, and our stale stats record would overwrite theirs.
+   * The partition's state and counters. Partitions this member was not holding before the
+   * last rebalance are restored from the changelog and stats topics before their first
+   * batch (all such partitions in one pass): whoever held them may have moved their state
+   * and counters on since, and a stale stats record of ours would overwrite theirs.
    */
   private async context(partition: number, controls: BatchControls): Promise<PartitionContext<StageState | undefined>> {
-    let ctx = this.contexts.get(partition);
-    if (!ctx) {
-      this.log.info({ partition }, 'partition assigned; restoring its state');
-      // restoring can take seconds: keep our group membership alive meanwhile
-      const beat = setInterval(() => void controls.heartbeat().catch((err: unknown) => this.log.warn({ err }, 'heartbeat during restore failed')), 1_000);
-      try {
-        const fresh = await restorePartitions({
-          kafka: this.o.kafka,
-          stage: this.o.descriptor,
-          stageOptions: this.o.stage.options,
-          changelog: this.changelog,
-          stats: this.stats,
-          partitions: [partition],
-        });
-        ctx = fresh.get(partition);
-      } finally {
-        clearInterval(beat);
+    const known = this.contexts.get(partition);
+    if (known) return known;
+    const partitions = [...new Set([partition, ...this.toRestore])];
+    this.log.info({ partitions }, 'restoring partition state');
+    // restoring can take seconds: keep our group membership alive meanwhile
+    const beat = setInterval(() => void controls.heartbeat().catch((err: unknown) => this.log.warn({ err }, 'heartbeat during restore failed')), 1_000);
+    try {
+      const restored = await restorePartitions({
+        kafka: this.o.kafka,
+        stage: this.o.descriptor,
+        stageOptions: this.o.stage.options,
+        changelog: this.changelog,
+        stats: this.stats,
+        partitions,
+      });
+      for (const p of partitions) {
+        this.contexts.set(p, restored.get(p) ?? freshContext(this.o.descriptor.createState(this.o.stage.options)));
+        this.toRestore.delete(p);
       }
-      ctx ??= freshContext(this.o.descriptor.createState(this.o.stage.options));
-      this.contexts.set(partition, ctx);
+    } finally {
+      clearInterval(beat);
     }
-    return ctx;
+    return this.contexts.get(partition)!;
   }
 
-  /** After a rebalance: forget partitions that moved away, so they are restored if they come back. */
+  /** After every (re)join: keep the partitions held before, restore the ones newly assigned. */
   private onAssignment(assignment: Record<string, number[]>): void {
     const mine = new Set(assignment[this.o.stage.input] ?? []);
     for (const partition of [...this.contexts.keys()]) if (!mine.has(partition)) this.contexts.delete(partition);
+    this.toRestore = new Set([...mine].filter((p) => !this.contexts.has(p)));
     this.log.info({ partitions: [...mine] }, 'partitions assigned');
   }
 
