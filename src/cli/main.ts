@@ -48,5 +48,7 @@ registerDemo(program);
 
 await program.parseAsync(process.argv);
 await stopOtel?.();
+// A full pipe makes stdout writes asynchronous: let them reach the reader before exiting.
+await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
 // kafkajs keeps timers alive after disconnect; every command has finished its work here.
 process.exit(process.exitCode ?? 0);

@@ -66,7 +66,9 @@ describe.runIf(existsSync(RT))('real data: rt-polarity (Pang & Lee 2005) through
     const sample = join(dir, 'sample.jsonl');
     writeFileSync(sample, records.slice(0, 2_000).map((r) => JSON.stringify(r)).join('\n') + '\n');
     const predicted = await runCli(['--topology', writeTopologyFile(topology), 'predict', '--file', sample]);
-    expect(predicted.code).toBe(0);
+    expect(predicted.code, predicted.stderr).toBe(0);
+    // one line per record, then the summary: nothing lost in the pipe
+    expect(predicted.json).toHaveLength(2_001);
     const summary = predicted.json.at(-1)!;
     expect(summary.n).toBe(2_000);
     expect(summary.version).toBe(last.version);
