@@ -59,14 +59,9 @@ export async function restorePartitions<O, S extends StageState | undefined>(opt
     if (key === NEXT_OFFSET_KEY) ctx.nextOffset = value === null ? -1 : Number(value);
     else for (const [k, v] of ctx.changelog.restore(key, value)) ctx.state?.apply(k, v);
   });
-  await options.kafka.readToEnd({ topic: options.stats, readCommitted: true }, (m) => {
-    const key = m.key?.toString('utf8') ?? '';
-    if (!key.startsWith('p') || m.value === null) return;
-    const partition = Number(key.slice(1));
-    if (wanted && !wanted.has(partition)) return;
-    const stats = JSON.parse(m.value.toString('utf8')) as StatsValue;
-    get(partition).counters = stats.counters;
-  });
+  for (const [partition, stats] of await readStats(options.kafka, options.stats)) {
+    if (!wanted || wanted.has(partition)) get(partition).counters = stats.counters;
+  }
   return contexts;
 }
 
@@ -93,7 +88,7 @@ export function accumulate(ctx: PartitionContext<unknown>, delta: StageCounters,
   ctx.nextOffset = nextOffset;
 }
 
-/** Reads each stage partition's latest counters, for `status`. */
+/** Reads each stage partition's latest counters (for `status` and state restores). */
 export async function readStats(kafka: KafkaPort, stats: string): Promise<Map<number, StatsValue>> {
   const latest = new Map<number, StatsValue>();
   await kafka.readToEnd({ topic: stats, readCommitted: true }, (m) => {
