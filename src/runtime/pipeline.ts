@@ -3,8 +3,8 @@ import { ErrorCode, ReviewflowError } from '../errors.js';
 import type { KafkaPort } from '../kafka/index.js';
 import { childLogger } from '../log.js';
 import { getStage } from '../stages/registry.js';
-import type { StageDescriptor, StageInput, StageState } from '../stages/types.js';
 import type { StageConfig, Topology } from '../topology/index.js';
+import { planChains } from './fusion.js';
 import { StageRunner, type StageProgress } from './stage-runner.js';
 import { TrainerRunner, type TrainerProgress } from './trainer-runner.js';
 
@@ -21,6 +21,8 @@ export interface PipelineOptions {
   /** Suffix that makes instance names unique across processes. */
   instance?: string;
   instanceIndex?: number;
+  /** Fuse consecutive stages (see fusion.ts); the topology's `fuse` when omitted. */
+  fuse?: boolean;
   logger?: Logger;
   onModelPublished?: TrainerRunnerCallbacks['onPublished'];
   onCandidateRejected?: TrainerRunnerCallbacks['onRejected'];
@@ -39,7 +41,10 @@ export function selectStages(topology: Topology, ids: string[] | undefined): Sta
   });
 }
 
-/** Runs several stages of one topology in this process; each is its own consumer-group member. */
+/**
+ * Runs several stages of one topology in this process. Each stage (or each chain of fused
+ * stages) is its own consumer-group member; each trainer too.
+ */
 export class Pipeline {
   readonly stageRunners: StageRunner[] = [];
   readonly trainerRunners: TrainerRunner[] = [];
@@ -48,7 +53,25 @@ export class Pipeline {
   constructor(o: PipelineOptions) {
     this.log = o.logger ?? childLogger({ component: 'pipeline' });
     const instance = o.instance ?? `${process.pid}`;
-    for (const stage of selectStages(o.topology, o.stages)) {
+    const selected = selectStages(o.topology, o.stages);
+    const plan = planChains(o.topology, selected, o.fuse ?? o.topology.fuse);
+    for (const { stage, reason } of plan.unfused) this.log.info({ stage, reason }, 'stage not fused with its upstream');
+    for (const [stage, ...fused] of plan.chains) {
+      if (fused.length > 0) this.log.info({ stages: [stage.id, ...fused.map((f) => f.id)] }, 'stages fused: one consumer, records passed in memory');
+      this.stageRunners.push(
+        new StageRunner({
+          kafka: o.kafka,
+          stage,
+          descriptor: getStage(stage.kind),
+          fused: fused.map((f) => ({ stage: f, descriptor: getStage(f.kind) })),
+          delivery: o.topology.delivery,
+          instance: `${stage.id}-${instance}`,
+          instanceIndex: o.instanceIndex ?? 0,
+          logger: this.log,
+        }),
+      );
+    }
+    for (const stage of selected) {
       if (stage.kind === 'train') {
         this.trainerRunners.push(
           new TrainerRunner({
@@ -59,18 +82,6 @@ export class Pipeline {
             logger: this.log,
             ...(o.onModelPublished ? { onPublished: o.onModelPublished } : {}),
             ...(o.onCandidateRejected ? { onRejected: o.onCandidateRejected } : {}),
-          }),
-        );
-      } else {
-        this.stageRunners.push(
-          new StageRunner({
-            kafka: o.kafka,
-            stage,
-            descriptor: getStage(stage.kind) as StageDescriptor<unknown, StageState | undefined, StageInput>,
-            delivery: o.topology.delivery,
-            instance: `${stage.id}-${instance}`,
-            instanceIndex: o.instanceIndex ?? 0,
-            logger: this.log,
           }),
         );
       }
@@ -96,6 +107,6 @@ export class Pipeline {
   }
 
   progress(): { stages: StageProgress[]; trainers: TrainerProgress[] } {
-    return { stages: this.stageRunners.map((r) => r.progress()), trainers: this.trainerRunners.map((r) => r.progress()) };
+    return { stages: this.stageRunners.flatMap((r) => r.stepProgress()), trainers: this.trainerRunners.map((r) => r.progress()) };
   }
 }

@@ -21,7 +21,12 @@ export interface RoutedBatch {
   counters: StageCounters;
   /** The next input offset: everything below it is done. */
   nextOffset: number;
+  /** For each record on the output topic, in order: the input offset it came from. */
+  outputSources: number[];
 }
+
+/** Where a record read by the stage can be found again: its topic and offset. */
+export type OriginOf = (topic: string, offset: number) => { topic: string; offset: number };
 
 export interface ProcessOptions<O, S extends StageState | undefined> {
   stage: StageDescriptor<O, S, StageInput>;
@@ -30,6 +35,11 @@ export interface ProcessOptions<O, S extends StageState | undefined> {
   routes: StageRoutes;
   instance: string;
   now?: () => number;
+  /**
+   * Where dead letters say a record came from. By default the topic and offset it was
+   * read at; a fused stage reads records that never reached a topic (see fusion.ts).
+   */
+  originOf?: OriginOf;
 }
 
 /** The record key travels on: it decided the partition upstream (content hash or id). */
@@ -69,12 +79,14 @@ export function processBatch<O, S extends StageState | undefined>(batch: Consume
   const counters = emptyCounters();
   const { routes, stage } = p;
   const recordName = stage.input === 'raw' ? 'review-raw' : 'review';
+  const outputSources: number[] = [];
 
   const toDlq = (source: ConsumedMessage, code: string, message: string): void => {
     counters.deadLettered++;
     countReason(counters, code);
     if (!routes.deadLetter) return; // counted; a topology without a DLQ topic chose to drop them
-    const letter = deadLetter({ stage: routes.stageId, code, message, topic: batch.topic, partition: batch.partition, source, now: now() });
+    const origin = p.originOf ? p.originOf(batch.topic, source.offset) : { topic: batch.topic, offset: source.offset };
+    const letter = deadLetter({ stage: routes.stageId, code, message, topic: origin.topic, partition: batch.partition, source: { ...source, offset: origin.offset }, now: now() });
     push(messages, routes.deadLetter, { key: source.key, value: encode('dead-letter', letter), headers: source.headers });
   };
 
@@ -90,7 +102,7 @@ export function processBatch<O, S extends StageState | undefined>(batch: Consume
     }
   }
   const last = batch.messages[batch.messages.length - 1];
-  return { messages, counters, nextOffset: last ? last.offset + 1 : 0 };
+  return { messages, counters, nextOffset: last ? last.offset + 1 : 0, outputSources };
 
   function processOne(message: ConsumedMessage): void {
     let record: StageInput;
@@ -114,7 +126,7 @@ export function processBatch<O, S extends StageState | undefined>(batch: Consume
       toDlq(message, isReviewflowError(err) ? err.code : ErrorCode.TRANSFORM_FAILED, describeError(err));
       return;
     }
-    routeEmissions(emissions, message, { messages, counters, routes, onEmpty: () => toDlq(message, ErrorCode.TRANSFORM_FAILED, `stage ${routes.stageId} emitted nothing for this record`) });
+    routeEmissions(emissions, message, { messages, counters, routes, outputSources, onEmpty: () => toDlq(message, ErrorCode.TRANSFORM_FAILED, `stage ${routes.stageId} emitted nothing for this record`) });
   }
 }
 
@@ -122,6 +134,8 @@ interface RouteTarget {
   messages: Map<string, OutgoingMessage[]>;
   counters: StageCounters;
   routes: StageRoutes;
+  /** Receives the source offset of each output-topic record (-1: none, a flush emission). */
+  outputSources: number[];
   onEmpty: () => void;
 }
 
@@ -154,6 +168,7 @@ export function routeEmissions(emissions: Emission[], source: ConsumedMessage | 
         else t.counters.out++;
         fated = true;
         push(t.messages, t.routes.output, { key: source ? keyOf(source, e.review) : e.review.id, value: encode('review', e.review), headers: source?.headers });
+        t.outputSources.push(source ? source.offset : -1);
         break;
     }
   }

@@ -1,20 +1,29 @@
 import type { Logger } from 'pino';
 import { childLogger } from '../log.js';
 import type { BatchControls, ConsumedBatch, ConsumerPort, KafkaPort, OutgoingMessage, ProducerPort, TopicMessages } from '../kafka/index.js';
-import type { StageDescriptor, StageInput, StageState } from '../stages/types.js';
 import type { StageConfig } from '../topology/schema.js';
-import { changelogTopic, statsTopic } from '../topology/derived.js';
-import { addCounters, emptyCounters, type StageCounters } from './counters.js';
-import { changelogMessages, accumulate, freshContext, restorePartitions, statsMessage, type PartitionContext } from './partition-state.js';
-import { processBatch, routeEmissions, type StageRoutes } from './process-batch.js';
+import type { StageCounters } from './counters.js';
 import { withRetry } from '../util/retry.js';
 import { FailureSignal } from './failure.js';
 import { recordBatch } from '../telemetry/index.js';
+import { fusedOrigin, handOff } from './fusion.js';
+import type { AnyStageDescriptor } from '../stages/registry.js';
+import { StageStep, takeTopic } from './stage-step.js';
+
+export interface FusedStage {
+  stage: StageConfig;
+  descriptor: AnyStageDescriptor;
+}
 
 export interface StageRunnerOptions {
   kafka: KafkaPort;
   stage: StageConfig;
-  descriptor: StageDescriptor<unknown, StageState | undefined, StageInput>;
+  descriptor: AnyStageDescriptor;
+  /**
+   * Stages fused after this one, in order (see fusion.ts): each reads the previous one's
+   * output in memory, and the topics between them are not written.
+   */
+  fused?: FusedStage[];
   delivery: 'at-least-once' | 'exactly-once';
   /** Unique per process: shows up in logs, metrics and the transactional id. */
   instance: string;
@@ -28,6 +37,7 @@ export interface StageProgress {
   instance: string;
   session: StageCounters;
   lastBatchAt: number;
+  /** Records of the input topic not yet read; 0 for a fused stage, which has no topic of its own. */
   lag: number;
 }
 
@@ -38,16 +48,12 @@ export interface StageProgress {
  */
 export class StageRunner {
   private readonly log: Logger;
-  private readonly routes: StageRoutes;
-  private readonly changelog: string;
-  private readonly stats: string;
+  /** The stage that consumes, then any stages fused after it. */
+  private readonly steps: StageStep[];
   private consumer: ConsumerPort | undefined;
   private producer: ProducerPort | undefined;
-  /** State and counters of the partitions this member holds (none until assigned). */
-  private readonly contexts = new Map<number, PartitionContext<StageState | undefined>>();
   /** Newly assigned partitions whose state is restored before their first batch. */
   private toRestore = new Set<number>();
-  private session = emptyCounters();
   private lag = new Map<number, number>();
   private lastBatchAt = 0;
   private running: Promise<void> | undefined;
@@ -56,26 +62,25 @@ export class StageRunner {
   private stopping = false;
 
   constructor(private readonly o: StageRunnerOptions) {
-    this.log = (o.logger ?? childLogger({})).child({ stage: o.stage.id, instance: o.instance });
-    this.routes = {
-      stageId: o.stage.id,
-      output: o.stage.output,
-      ...(o.stage.quarantine ? { quarantine: o.stage.quarantine } : {}),
-      ...(o.stage.deadLetter ? { deadLetter: o.stage.deadLetter } : {}),
-      ...(o.stage.quality ? { quality: o.stage.quality } : {}),
-    };
-    this.changelog = changelogTopic(o.stage);
-    this.stats = statsTopic(o.stage);
+    this.log = (o.logger ?? childLogger({})).child({ stage: [o.stage, ...(o.fused ?? []).map((f) => f.stage)].map((s) => s.id).join('+'), instance: o.instance });
+    const origin = fusedOrigin(o.stage.input);
+    this.steps = [new StageStep(o.stage, o.descriptor), ...(o.fused ?? []).map((f) => new StageStep(f.stage, f.descriptor, origin))];
   }
 
   get group(): string {
     return this.o.stage.group ?? this.o.stage.id;
   }
 
+  /** The consuming stage's progress. */
   progress(): StageProgress {
+    return this.stepProgress()[0]!;
+  }
+
+  /** Every stage this runner runs, fused ones included. */
+  stepProgress(): StageProgress[] {
     let lag = 0;
     for (const l of this.lag.values()) lag += l;
-    return { stage: this.o.stage.id, instance: this.o.instance, session: this.session, lastBatchAt: this.lastBatchAt, lag };
+    return this.steps.map((step, i) => ({ stage: step.stage.id, instance: this.o.instance, session: step.session, lastBatchAt: this.lastBatchAt, lag: i === 0 ? lag : 0 }));
   }
 
   /** Restores state, joins the group and starts consuming; resolves once consuming began. */
@@ -97,7 +102,8 @@ export class StageRunner {
     });
     this.running = this.consumer.run((batch, controls) => this.onBatch(batch, controls));
     await this.running;
-    this.log.info({ input: this.o.stage.input, delivery: this.o.delivery }, 'stage running');
+    const fused = this.steps.slice(1).map((s) => s.stage.id);
+    this.log.info({ input: this.o.stage.input, delivery: this.o.delivery, ...(fused.length > 0 ? { fused } : {}) }, 'stage running');
   }
 
   /** Stops fetching, lets the batch in hand finish and commit, leaves the group. */
@@ -106,46 +112,35 @@ export class StageRunner {
     this.stopping = true;
     await this.consumer?.stop();
     await this.producer?.disconnect();
-    this.log.info({ session: this.session }, 'stage stopped');
+    this.log.info({ session: Object.fromEntries(this.steps.map((s) => [s.stage.id, s.session])) }, 'stage stopped');
   }
 
   /**
-   * The partition's state and counters. Partitions this member was not holding before the
-   * last rebalance are restored from the changelog and stats topics before their first
-   * batch (all such partitions in one pass): whoever held them may have moved their state
-   * and counters on since, and a stale stats record of ours would overwrite theirs.
+   * Makes sure every step holds the partition's state and counters. Partitions this
+   * member was not holding before the last rebalance are restored from the changelog and
+   * stats topics before their first batch (all such partitions in one pass): whoever held
+   * them may have moved their state and counters on since, and a stale stats record of
+   * ours would overwrite theirs.
    */
-  private async context(partition: number, controls: BatchControls): Promise<PartitionContext<StageState | undefined>> {
-    const known = this.contexts.get(partition);
-    if (known) return known;
+  private async ensureState(partition: number, controls: BatchControls): Promise<void> {
+    if (this.steps[0]!.holds(partition)) return;
     const partitions = [...new Set([partition, ...this.toRestore])];
     this.log.info({ partitions }, 'restoring partition state');
     // restoring can take seconds: keep our group membership alive meanwhile
     const beat = setInterval(() => void controls.heartbeat().catch((err: unknown) => this.log.warn({ err }, 'heartbeat during restore failed')), 1_000);
     try {
-      const restored = await restorePartitions({
-        kafka: this.o.kafka,
-        stage: this.o.descriptor,
-        stageOptions: this.o.stage.options,
-        changelog: this.changelog,
-        stats: this.stats,
-        partitions,
-      });
-      for (const p of partitions) {
-        this.contexts.set(p, restored.get(p) ?? freshContext(this.o.descriptor.createState(this.o.stage.options)));
-        this.toRestore.delete(p);
-      }
+      await Promise.all(this.steps.map((step) => step.restore(this.o.kafka, partitions)));
+      for (const p of partitions) this.toRestore.delete(p);
     } finally {
       clearInterval(beat);
     }
-    return this.contexts.get(partition)!;
   }
 
   /** After every (re)join: keep the partitions held before, restore the ones newly assigned. */
   private onAssignment(assignment: Record<string, number[]>): void {
     const mine = new Set(assignment[this.o.stage.input] ?? []);
-    for (const partition of [...this.contexts.keys()]) if (!mine.has(partition)) this.contexts.delete(partition);
-    this.toRestore = new Set([...mine].filter((p) => !this.contexts.has(p)));
+    for (const step of this.steps) for (const partition of step.heldPartitions()) if (!mine.has(partition)) step.drop(partition);
+    this.toRestore = new Set([...mine].filter((p) => !this.steps[0]!.holds(p)));
     this.log.info({ partitions: [...mine] }, 'partitions assigned');
   }
 
@@ -154,35 +149,43 @@ export class StageRunner {
     for (let start = 0; start < batch.messages.length; start += size) {
       if (controls.isStale()) return; // the partition moved: the new owner redoes this
       const chunk: ConsumedBatch = { ...batch, messages: batch.messages.slice(start, start + size) };
-      const first = chunk.messages[0];
-      if (!first) continue;
+      if (chunk.messages.length === 0) continue;
       const began = Date.now();
-      const ctx = await this.context(batch.partition, controls);
-      const routed = processBatch(chunk, {
-        stage: this.o.descriptor,
-        options: this.o.stage.options,
-        state: ctx.state,
-        routes: this.routes,
-        instance: this.o.instance,
-      });
-      if (this.o.descriptor.flush) {
-        const emissions = this.o.descriptor.flush({ options: this.o.stage.options, state: ctx.state, instance: this.o.instance, position: { topic: batch.topic, partition: batch.partition, offset: first.offset, timestamp: first.timestamp } }, Date.now());
-        routeEmissions(emissions, undefined, { messages: routed.messages, counters: routed.counters, routes: this.routes, onEmpty: () => {} });
-      }
+      await this.ensureState(batch.partition, controls);
       // the last chunk of a fetch commits past any transaction markers that ended it
       const isLast = start + size >= batch.messages.length;
-      const nextOffset = isLast ? Math.max(routed.nextOffset, batch.lastOffset + 1) : routed.nextOffset;
-      accumulate(ctx, routed.counters, nextOffset);
-      const batches: TopicMessages[] = [...routed.messages].map(([topic, messages]) => ({ topic, messages }));
-      batches.push({ topic: this.changelog, messages: changelogMessages(ctx, batch.partition) });
-      batches.push({ topic: this.stats, messages: [statsMessage(ctx, batch.partition, Date.now())] });
-      await this.deliver(batches, { topic: batch.topic, partition: batch.partition, offset: nextOffset }, controls);
-      this.session = addCounters(this.session, routed.counters);
+      const last = chunk.messages[chunk.messages.length - 1]!;
+      const nextOffset = isLast ? Math.max(last.offset + 1, batch.lastOffset + 1) : last.offset + 1;
+      const { outgoing, counters } = this.runSteps(chunk, nextOffset);
+      await this.deliver(outgoing, { topic: batch.topic, partition: batch.partition, offset: nextOffset }, controls);
+      this.steps.forEach((step, i) => {
+        step.delivered(counters[i]!);
+        recordBatch({ stage: step.stage.id, counters: counters[i]!, durationMs: Date.now() - began });
+      });
       this.lastBatchAt = Date.now();
       this.lag.set(batch.partition, Math.max(0, batch.highWatermark - nextOffset));
-      recordBatch({ stage: this.o.stage.id, counters: routed.counters, durationMs: Date.now() - began });
       await controls.heartbeat();
     }
+  }
+
+  /** Runs the chunk through every step; a fused step reads what the step before it output. */
+  private runSteps(chunk: ConsumedBatch, nextOffset: number): { outgoing: TopicMessages[]; counters: StageCounters[] } {
+    const outgoing: TopicMessages[] = [];
+    const counters: StageCounters[] = [];
+    const now = Date.now();
+    let input = chunk;
+    this.steps.forEach((step, i) => {
+      const { routed, bookkeeping } = step.process(input, { instance: this.o.instance, nextOffset: () => nextOffset, now });
+      const next = this.steps[i + 1];
+      if (next) {
+        const outputs = takeTopic(routed.messages, step.stage.output);
+        input = handOff({ outputs, sources: routed.outputSources, fromHead: i === 0, head: chunk, topic: next.stage.input });
+      }
+      for (const [topic, messages] of routed.messages) outgoing.push({ topic, messages });
+      outgoing.push(...bookkeeping);
+      counters.push(routed.counters);
+    });
+    return { outgoing, counters };
   }
 
   private async deliver(batches: TopicMessages[], commit: { topic: string; partition: number; offset: number }, controls: BatchControls): Promise<void> {

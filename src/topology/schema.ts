@@ -86,6 +86,11 @@ export const topologySchema = z
     description: z.string().optional(),
     broker: brokerSchema.default({}),
     delivery: z.enum(['at-least-once', 'exactly-once']).default('at-least-once'),
+    /**
+     * Fuse consecutive stages that run in one process: records pass between them in
+     * memory and the topics between them stay empty (see src/runtime/fusion.ts).
+     */
+    fuse: z.boolean().default(false),
     /** The topic `produce` writes to. */
     ingest: topicName,
     topics: z.record(topicName, topicSchema),

@@ -18,6 +18,7 @@ interface DemoOptions {
   seed: number;
   rate: number;
   report: string;
+  fuse?: boolean;
 }
 
 /** Where the synthetic stream stopped last time, so a second demo continues it. */
@@ -50,6 +51,7 @@ export function registerDemo(program: Command): void {
     .option('--seed <s>', 'seed of the synthetic stream', parseIntOption('--seed', 0), 1)
     .option('--rate <n>', 'synthetic records per second', parseIntOption('--rate', 1, 1_000_000), 5_000)
     .option('--report <path>', 'where to write the HTML report', 'report.html')
+    .option('--fuse', 'pass records from clean to augment to gate in memory (see `run --fuse`)')
     .action(
       action(async (ctx, opts: DemoOptions) => {
         const startedAt = Date.now();
@@ -73,6 +75,7 @@ export function registerDemo(program: Command): void {
           kafka,
           topology,
           instance: `demo-${process.pid}`,
+          ...(opts.fuse ? { fuse: true } : {}),
           onModelPublished: (m) => {
             versions++;
             const pct = (x: number | null): string => (x == null ? 'n/a' : `${(x * 100).toFixed(1)}%`);

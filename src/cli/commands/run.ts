@@ -11,6 +11,8 @@ interface RunOptions {
   stages?: string;
   instances?: number;
   instanceIndex?: number;
+  /** Overrides the topology's `fuse` when given. */
+  fuse?: boolean;
 }
 
 /** Resolves on the first SIGINT or SIGTERM. */
@@ -26,10 +28,10 @@ export function untilSignal(): Promise<NodeJS.Signals> {
   });
 }
 
-async function runInProcess(ctx: CliContext, stageIds: string[] | undefined, index: number): Promise<void> {
+async function runInProcess(ctx: CliContext, stageIds: string[] | undefined, index: number, fuse: boolean | undefined): Promise<void> {
   const { Pipeline, selectStages } = await import('../../runtime/pipeline.js');
   const log = childLogger({ component: 'run', pid: process.pid });
-  const pipeline = new Pipeline({ kafka: ctx.kafka, topology: ctx.topology, ...(stageIds ? { stages: stageIds } : {}), instance: `${process.pid}`, instanceIndex: index, logger: log });
+  const pipeline = new Pipeline({ kafka: ctx.kafka, topology: ctx.topology, ...(stageIds ? { stages: stageIds } : {}), instance: `${process.pid}`, instanceIndex: index, ...(fuse !== undefined ? { fuse } : {}), logger: log });
   const signal = untilSignal();
   await pipeline.start();
   note(`running ${selectStages(ctx.topology, stageIds).map((s) => s.id).join(', ')} (pid ${process.pid}); Ctrl-C drains and exits`);
@@ -49,11 +51,13 @@ async function runInProcess(ctx: CliContext, stageIds: string[] | undefined, ind
 }
 
 /** N worker processes of the same stages: one consumer group, partitions spread over them. */
-async function supervise(stageIds: string[] | undefined, instances: number, topologyPath: string): Promise<void> {
+async function supervise(o: { stageIds: string[] | undefined; instances: number; topologyPath: string; fuse: boolean | undefined }): Promise<void> {
+  const { stageIds, instances, topologyPath } = o;
   const main = fileURLToPath(new URL('../main.js', import.meta.url));
   const children: ChildProcess[] = [];
   for (let i = 0; i < instances; i++) {
     const args = [main, 'run', '--topology', topologyPath, '--instance-index', String(i), ...(stageIds ? ['--stages', stageIds.join(',')] : [])];
+    if (o.fuse !== undefined) args.push(o.fuse ? '--fuse' : '--no-fuse');
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('exit', (code, signal) => note(`worker ${i} (pid ${child.pid}) exited ${signal ?? code}`));
     children.push(child);
@@ -79,14 +83,16 @@ export function registerRun(program: Command): void {
     .description('run stages until SIGINT/SIGTERM, then drain and exit 0')
     .option('--stages <ids>', 'comma-separated stage ids (default: all)')
     .option('--instances <n>', 'worker processes to start (one consumer group)', parseIntOption('--instances', 1, 64))
+    .option('--fuse', 'pass records between consecutive stages of this process in memory; the topics between them stay empty')
+    .option('--no-fuse', 'every stage reads and writes its own topics (overrides `fuse: true` in the topology)')
     .option('--instance-index <i>', 'this worker\'s index (set by the supervisor)', parseIntOption('--instance-index', 0, 63))
     .action(
       action(async (ctx, opts: RunOptions) => {
         const stageIds = opts.stages ? opts.stages.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
         const { selectStages } = await import('../../runtime/pipeline.js');
         selectStages(ctx.topology, stageIds); // fail fast on unknown ids
-        if (opts.instances && opts.instances > 1) await supervise(stageIds, opts.instances, ctx.topologyPath);
-        else await runInProcess(ctx, stageIds, opts.instanceIndex ?? 0);
+        if (opts.instances && opts.instances > 1) await supervise({ stageIds, instances: opts.instances, topologyPath: ctx.topologyPath, fuse: opts.fuse });
+        else await runInProcess(ctx, stageIds, opts.instanceIndex ?? 0, opts.fuse);
       }),
     );
 }

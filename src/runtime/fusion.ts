@@ -1,0 +1,100 @@
+/**
+ * Stage fusion: consecutive stages that run in the same process can pass records to each
+ * other in memory instead of through their Kafka topic, as Kafka Streams does within a
+ * sub-topology. One consumer reads the first stage's input; every fused stage still
+ * keeps its own state, changelog, counters and side outputs, and the chain commits the
+ * first stage's input offset once everything it produced is acknowledged. The topics
+ * between fused stages are not written.
+ */
+import type { ConsumedBatch, ConsumedMessage, OutgoingMessage } from '../kafka/index.js';
+import type { StageConfig, Topology } from '../topology/index.js';
+import type { OriginOf } from './process-batch.js';
+
+/**
+ * A record handed to a fused stage gets a position that a replay reproduces: its origin
+ * record's offset × FANOUT + its index among that origin's records at this stage. Stages
+ * key replay-safe state by position, so the same input must get the same position again.
+ */
+export const FANOUT = 2 ** 20;
+
+export type Chain = [StageConfig, ...StageConfig[]];
+
+export interface FusionPlan {
+  /** Stages in the order records pass them; a chain of one is an ordinary stage. */
+  chains: Chain[];
+  /** Why a stage that could have joined its upstream's chain did not. */
+  unfused: Array<{ stage: string; reason: string }>;
+}
+
+/**
+ * Groups the selected stages into chains. A stage joins the chain of the stage whose
+ * output it reads when fusion is on, both run here, nobody else in the topology reads
+ * that topic (it will stay empty), the two inputs have as many partitions (state is kept
+ * per partition) and both stages run as many instances (a chain scales as one).
+ */
+export function planChains(topology: Topology, selected: StageConfig[], fuse: boolean): FusionPlan {
+  const order = (s: StageConfig): number => topology.stages.indexOf(s);
+  const stages = [...selected].filter((s) => s.kind !== 'train').sort((a, b) => order(a) - order(b));
+  const chains: Chain[] = [];
+  const unfused: FusionPlan['unfused'] = [];
+  for (const stage of stages) {
+    const upstream = fuse ? chains.find((c) => c[c.length - 1]!.output === stage.input) : undefined;
+    const reason = upstream ? whyNotFused(topology, upstream[upstream.length - 1]!, stage) : undefined;
+    if (upstream && reason === undefined) {
+      upstream.push(stage);
+      continue;
+    }
+    if (reason !== undefined) unfused.push({ stage: stage.id, reason });
+    chains.push([stage]);
+  }
+  return { chains, unfused };
+}
+
+function whyNotFused(topology: Topology, upstream: StageConfig, stage: StageConfig): string | undefined {
+  const readers = topology.stages.filter((s) => s.input === upstream.output).map((s) => s.id);
+  if (readers.length > 1) return `${upstream.output} has other readers (${readers.filter((id) => id !== stage.id).join(', ')}), so it must be written`;
+  const partitions = (topic: string): number | undefined => topology.topics[topic]?.partitions;
+  if (partitions(upstream.input) !== partitions(stage.input)) {
+    return `${upstream.input} and ${stage.input} have different partition counts; state is kept per partition`;
+  }
+  if (upstream.instances !== stage.instances) return `${upstream.id} and ${stage.id} run different instance counts; a chain scales as one`;
+  return undefined;
+}
+
+/** The input offset a record of a fused stage traces back to, in the chain's first topic. */
+export function originOffset(offset: number): number {
+  return Math.floor(offset / FANOUT);
+}
+
+/** Dead letters of a fused stage name the chain's input topic and the origin record's offset. */
+export function fusedOrigin(chainInput: string): OriginOf {
+  return (_topic, offset) => ({ topic: chainInput, offset: originOffset(offset) });
+}
+
+/**
+ * Turns what one stage routed to its output topic into the batch the next fused stage
+ * reads. `sources` holds the input offset each output came from; `fromHead` says whether
+ * those are offsets of the chain's input (first stage) or positions made here.
+ */
+export function handOff(o: { outputs: OutgoingMessage[]; sources: number[]; fromHead: boolean; head: ConsumedBatch; topic: string }): ConsumedBatch {
+  const timestamps = new Map<number, number>();
+  for (const m of o.head.messages) timestamps.set(m.offset, m.timestamp);
+  const fallback = o.head.messages[o.head.messages.length - 1];
+  const seen = new Map<number, number>();
+  const messages: ConsumedMessage[] = o.outputs.map((m, i) => {
+    const source = o.sources[i] ?? -1;
+    // -1: emitted by a flush, not by a record; it belongs to the chunk's last record
+    const origin = source < 0 ? (fallback?.offset ?? 0) : o.fromHead ? source : originOffset(source);
+    const index = seen.get(origin) ?? 0;
+    if (index >= FANOUT) throw new RangeError(`a fused stage emitted over ${FANOUT} records for input offset ${origin}`);
+    seen.set(origin, index + 1);
+    return {
+      key: typeof m.key === 'string' ? Buffer.from(m.key) : (m.key ?? null),
+      value: m.value,
+      headers: m.headers ?? {},
+      offset: origin * FANOUT + index,
+      timestamp: timestamps.get(origin) ?? fallback?.timestamp ?? Date.now(),
+    };
+  });
+  return { topic: o.topic, partition: o.head.partition, messages, highWatermark: 0, lastOffset: -1 };
+}
