@@ -11,28 +11,33 @@ import { waitForStages } from '../helpers/pipeline.js';
 const kafka = testKafka();
 const exporter = new InMemorySpanExporter();
 const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-let topology: Topology;
+const topologies: Topology[] = [];
 
-beforeAll(async () => {
+beforeAll(() => {
   provider.register();
-  topology = await testTopology(kafka, 'trace');
 });
 afterAll(async () => {
   await provider.shutdown();
   trace.disable();
   propagation.disable();
   context.disable();
-  await dropTopology(kafka, topology);
+  for (const t of topologies) await dropTopology(kafka, t);
 });
 
 describe('OpenTelemetry through Kafka headers', () => {
-  it('one record yields one connected trace across produce, clean, augment, gate and train', async () => {
+  it.each([
+    ['separate stages', false],
+    ['clean, augment and gate fused', true],
+  ])('one record yields one connected trace across produce, clean, augment, gate and train (%s)', async (_layout, fuse) => {
+    exporter.reset();
+    const topology = await testTopology(kafka, fuse ? 'trace-fused' : 'trace');
+    topologies.push(topology);
     const producer = new IngestProducer({ kafka, topic: topology.ingest });
     await producer.connect();
     await producer.send([{ id: 'traced-1', text: 'the screen is sharp and the battery lasts for days', label: 1 }]);
     await producer.close();
 
-    const pipeline = new Pipeline({ kafka, topology, instance: 'trace' });
+    const pipeline = new Pipeline({ kafka, topology, instance: 'trace', fuse });
     await pipeline.start();
     try {
       const s = (id: string) => pipeline.progress().stages.find((x) => x.stage === id)!.session;
