@@ -1,95 +1,84 @@
 /**
  * The whole default topology (clean → augment → gate → train) in one process, as
- * `new Pipeline` runs it, against a raw kafkajs pass-through of the same records measured
- * in the same run:
+ * `new Pipeline` runs it, unfused and fused (`fuse: true`: clean → augment → gate as one
+ * consumer passing records in memory; the trainer still reads reviews.accepted), against
+ * one raw kafkajs pass-through of the same records measured in the same run:
  *
  * - max sustained rate: a backlog of N generated reviews, timed from `pipeline.start()` to
  *   the trainer having read everything the gate accepted (start-up and group joins
- *   included, as in the raw pass's start → done);
- * - latency: in a second namespace, reviews produced at half that rate for `seconds` (from
- *   a worker thread, as a separate producer would) while the pipeline runs; a record at
- *   accepted offset o of partition p is part of the first published version whose
- *   manifest offsets[p] > o, and its latency is that version's createdAt − ingestedAt.
+ *   included, as in the raw pass's start → done). Each layout gets its own namespace and
+ *   its own backlog of the same records (same generator seed); the raw pass runs once,
+ *   over the unfused layout's backlog, and is the baseline of both, so their ratios to it
+ *   compare directly;
+ * - latency (see e2e-latency.ts): per layout, in a fresh namespace, reviews produced at
+ *   half that layout's max rate for `seconds` while the pipeline runs.
+ *
+ * Passes run one after the other: unfused max, fused max, unfused latency, fused latency.
  *
  *   npm run build && KAFKA_BROKERS=host:port node dist/bench/e2e.js [--records N] [--seconds S]
  */
 import { fileURLToPath } from 'node:url';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { join } from 'node:path';
 import pino from 'pino';
 import { generateReviews } from '../src/generate/index.js';
 import { IngestProducer } from '../src/ingest/index.js';
 import { KafkaPort } from '../src/kafka/index.js';
-import { decode, type ModelVersion } from '../src/records/index.js';
+import { planChains } from '../src/runtime/fusion.js';
 import { Pipeline } from '../src/runtime/pipeline.js';
 import { preloadSynonyms } from '../src/stages/wordnet-synonyms.js';
 import { loadTopology, namespaced, topicSpecs, type Topology } from '../src/topology/index.js';
 import { packageRoot } from '../src/util/paths.js';
+import { latencyPass, type LatencyResult } from './e2e-latency.js';
+import { stageCounts, waitCaughtUp, type StageCount } from './e2e-progress.js';
 import { rawPassThrough } from './kafka-throughput.js';
+
+export type { LatencyResult, Percentiles } from './e2e-latency.js';
+export type { StageCount } from './e2e-progress.js';
 
 export interface EndToEndOptions {
   brokers: string[];
-  /** Backlog size of the max-rate pass (default 50,000). */
+  /** Backlog size of each max-rate pass (default 50,000). */
   records?: number;
-  /** How long the latency pass produces (default 60). */
+  /** How long each latency pass produces (default 60). */
   seconds?: number;
 }
 
-export interface StageCount {
-  stage: string;
-  in: number;
-  out: number;
-  generated: number;
-}
-
-export interface Percentiles {
-  count: number;
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
+export interface MaxRateResult {
+  seconds: number;
+  /** `pipeline.start()` alone: state restores, group joins, the trainer's resume. */
+  startSeconds: number;
+  /** records ÷ (start → the trainer read everything accepted). */
+  recordsPerSec: number;
+  /** records ÷ (start() resolved → done): leaves out start-up (the first stages began before it resolved). */
+  afterStartRecordsPerSec: number;
+  ratioToRaw: number;
+  accepted: number;
+  versions: number;
+  /** One entry per consumer the pipeline ran, fused stages joined by '+' (e.g. clean+augment+gate). */
+  consumers: string[];
+  stages: StageCount[];
+  stalled?: string;
 }
 
 export interface EndToEndResult {
   records: number;
+  /** Over the unfused layout's backlog; the baseline of both layouts. */
   raw: { recordsPerSec: number; seconds: number; firstToLastRecordsPerSec: number };
-  max: {
-    seconds: number;
-    /** `pipeline.start()` alone: state restores, group joins, the trainer's resume. */
-    startSeconds: number;
-    /** records ÷ (start → the trainer read everything accepted). */
-    recordsPerSec: number;
-    /** records ÷ (start() resolved → done): leaves out start-up (the first stages began before it resolved). */
-    afterStartRecordsPerSec: number;
-    ratioToRaw: number;
-    accepted: number;
-    versions: number;
-    stages: StageCount[];
-    stalled?: string;
+  max: MaxRateResult;
+  latency: LatencyResult;
+  fused: {
+    max: MaxRateResult;
+    /** Produced at half the fused max rate. */
+    latency: LatencyResult;
+    /** fused max ÷ unfused max, both measured in this run. */
+    speedup: number;
   };
-  latency: {
-    targetRecordsPerSec: number;
-    producedRecordsPerSec: number;
-    produced: number;
-    seconds: number;
-    versions: number;
-    /** Original (non-augmented) accepted records, createdAt − ingestedAt. */
-    toCreatedAt: Percentiles;
-    /** The same records to when the version's manifest was acknowledged by the broker. */
-    toPublished: Percentiles;
-    augmentedCopies: number;
-    notInAnyVersion: number;
-    stalled?: string;
-  };
-  /** maxRSS of this process after both passes, and before they began (what earlier benches left). */
+  /** maxRSS of this process after all passes, and before they began (what earlier benches left). */
   peakRssMb: number;
   peakRssBeforeMb: number;
 }
 
 const TRAIN_OVERRIDES = { publishEveryMs: 2_000, publishEveryExamples: 1_000_000_000 };
-const POLL_MS = 20;
-const STALL_MS = 60_000;
-const COVER_TIMEOUT_MS = 60_000;
-const PRODUCE_TICK_MS = 50;
 
 /** The default topology under `prefix`, with the trainer publishing every 2 s. */
 function benchTopology(prefix: string): Topology {
@@ -97,36 +86,10 @@ function benchTopology(prefix: string): Topology {
   return { ...base, stages: base.stages.map((s) => (s.kind === 'train' ? { ...s, options: { ...s.options, ...TRAIN_OVERRIDES } } : s)) };
 }
 
-function stageCounts(pipeline: Pipeline): StageCount[] {
-  const { stages, trainers } = pipeline.progress();
-  return [...stages, ...trainers].map((p) => ({ stage: p.stage, in: p.session.in, out: p.session.out, generated: p.session.generated }));
-}
-
-/** True once every stage has read all its upstream produced (clean read `records`). */
-function caughtUp(counts: StageCount[], records: number): boolean {
-  let expected = records;
-  for (const c of counts) {
-    if (c.in < expected) return false;
-    expected = c.out + c.generated;
-  }
-  return true;
-}
-
-/** Waits until the pipeline caught up, or reports a stall (no stage read anything for STALL_MS). */
-async function waitCaughtUp(pipeline: Pipeline, records: number): Promise<{ doneAt: number; stalled?: string }> {
-  let lastTotal = -1;
-  let lastProgress = performance.now();
-  for (;;) {
-    const counts = stageCounts(pipeline);
-    const now = performance.now();
-    if (caughtUp(counts, records)) return { doneAt: now };
-    const total = counts.reduce((n, c) => n + c.in, 0);
-    if (total !== lastTotal) [lastTotal, lastProgress] = [total, now];
-    if (now - lastProgress > STALL_MS) {
-      return { doneAt: lastProgress, stalled: `no stage read anything for ${STALL_MS / 1000} s: ${counts.map((c) => `${c.stage} in ${c.in}`).join(', ')}` };
-    }
-    await Promise.race([pipeline.failed(), new Promise((r) => setTimeout(r, POLL_MS))]);
-  }
+/** The groups a pipeline over `topology` joins: one per chain (its first stage's), one per trainer. */
+function groupsOf(topology: Topology, fuse: boolean): string[] {
+  const heads = planChains(topology, topology.stages, fuse).chains.map(([head]) => head);
+  return [...heads, ...topology.stages.filter((s) => s.kind === 'train')].map((s) => s.group!);
 }
 
 function quietLogger(): pino.Logger {
@@ -147,81 +110,8 @@ async function produceBacklog(kafka: KafkaPort, topic: string, count: number): P
   await producer.close();
 }
 
-function percentiles(values: number[]): Percentiles {
-  const sorted = Float64Array.from(values).sort();
-  const at = (q: number): number => (sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!);
-  return { count: sorted.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: at(1) };
-}
-
-interface Published {
-  manifest: ModelVersion;
-  publishedAt: number;
-}
-
-/** For each partition of the accepted topic: the index of the first version covering an offset. */
-function coveringVersion(versions: Published[], topic: string): (partition: number, offset: number) => Published | undefined {
-  const sorted = [...versions].sort((a, b) => a.manifest.version - b.manifest.version);
-  const next = (v: Published, partition: number): number => v.manifest.offsets.find((o) => o.topic === topic && o.partition === partition)?.offset ?? 0;
-  return (partition, offset) => {
-    // offsets only grow from version to version: binary search for the first next offset > o
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (next(sorted[mid]!, partition) > offset) hi = mid;
-      else lo = mid + 1;
-    }
-    return sorted[lo];
-  };
-}
-
-/** Waits until some published version covers every record now on the accepted topic. */
-async function waitCovered(kafka: KafkaPort, topic: string, versions: Published[]): Promise<void> {
-  const ends = await kafka.withAdmin((a) => a.topicOffsets(topic));
-  const deadline = Date.now() + COVER_TIMEOUT_MS;
-  const covered = (): boolean => {
-    const last = versions[versions.length - 1]?.manifest.offsets ?? [];
-    return ends.every((e) => e.high <= e.low || (last.find((o) => o.topic === topic && o.partition === e.partition)?.offset ?? 0) >= e.high);
-  };
-  while (!covered() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-}
-
-/** Produces at `rate` records/s for `seconds` in a worker thread, so the pipeline's event loop is its own. */
-function produceAtRate(o: { brokers: string[]; topic: string; rate: number; seconds: number }): Promise<{ produced: number; seconds: number }> {
-  const worker = new Worker(fileURLToPath(import.meta.url), { workerData: { role: 'e2e-producer', ...o } });
-  return new Promise((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`bench: producer worker exited ${code} before reporting`)));
-  });
-}
-
-/** The worker side of produceAtRate: paced sends, each record stamped (ingestedAt) when it is validated. */
-async function producerWorker(o: { brokers: string[]; topic: string; rate: number; seconds: number }): Promise<void> {
-  const kafka = new KafkaPort({ brokers: o.brokers, clientId: 'reviewflow-bench-e2e-producer', connectionTimeoutMs: 3_000, requestTimeoutMs: 30_000 });
-  const producer = new IngestProducer({ kafka, topic: o.topic, batchSize: 10_000, source: 'bench' });
-  await producer.connect();
-  const events = generateReviews({ count: Number.MAX_SAFE_INTEGER, seed: 23 });
-  const started = performance.now();
-  let produced = 0;
-  for (;;) {
-    const elapsed = (performance.now() - started) / 1000;
-    if (elapsed >= o.seconds) break;
-    const due = Math.floor(o.rate * elapsed) - produced;
-    if (due > 0) {
-      const chunk: unknown[] = [];
-      for (let i = 0; i < due; i++) chunk.push(events.next().value);
-      produced += (await producer.send(chunk)).produced;
-    }
-    await new Promise((r) => setTimeout(r, PRODUCE_TICK_MS));
-  }
-  const seconds = (performance.now() - started) / 1000;
-  await producer.close();
-  parentPort!.postMessage({ produced, seconds });
-}
-
 /** Runs `work` on a fresh namespaced topology (plus a raw pass-through's output topic and group), then deletes them. */
-async function withTopology<T>(kafka: KafkaPort, o: { prefix: string; rawPass?: { output: string; group: string } }, work: (t: Topology) => Promise<T>): Promise<T> {
+async function withTopology<T>(kafka: KafkaPort, o: { prefix: string; fuse: boolean; rawPass?: { output: string; group: string } }, work: (t: Topology) => Promise<T>): Promise<T> {
   const topology = benchTopology(o.prefix);
   const specs = [...topicSpecs(topology), ...(o.rawPass ? [{ name: o.rawPass.output, partitions: 3, replicationFactor: 1 }] : [])];
   await kafka.withAdmin((a) => a.ensureTopics(specs));
@@ -232,7 +122,8 @@ async function withTopology<T>(kafka: KafkaPort, o: { prefix: string; rawPass?: 
     await kafka
       .withAdmin(async (a) => {
         await a.deleteTopics(specs.map((s) => s.name));
-        for (const group of [...topology.stages.map((s) => s.group!), ...(o.rawPass ? [o.rawPass.group] : [])]) {
+        // fused stages never join their own group: only the groups that exist are deleted
+        for (const group of [...groupsOf(topology, o.fuse), ...(o.rawPass ? [o.rawPass.group] : [])]) {
           await a.deleteGroups([group]).catch((err: unknown) => console.error(`bench: deleting group ${group} failed`, (err as { cause?: { groups?: unknown } }).cause?.groups ?? err));
         }
       })
@@ -240,13 +131,31 @@ async function withTopology<T>(kafka: KafkaPort, o: { prefix: string; rawPass?: 
   }
 }
 
-/** Backlog of `records`, the raw pass-through over it, then the whole pipeline over the same topic. */
-async function maxRatePass(o: { kafka: KafkaPort; topology: Topology; records: number; rawPass: { output: string; group: string }; logger: pino.Logger }): Promise<Pick<EndToEndResult, 'raw' | 'max'>> {
+type RawResult = EndToEndResult['raw'];
+
+/** A backlog of `records` and the raw pass-through over it: the baseline. */
+async function rawBaseline(o: { kafka: KafkaPort; topology: Topology; records: number; rawPass: { output: string; group: string } }): Promise<RawResult> {
+  await produceBacklog(o.kafka, o.topology.ingest, o.records);
+  const raw = await rawPassThrough(o.kafka, { input: o.topology.ingest, ...o.rawPass, expected: o.records });
+  return { recordsPerSec: raw.recordsPerSec, seconds: raw.seconds, firstToLastRecordsPerSec: raw.firstToLastRecordsPerSec ?? Number.NaN };
+}
+
+interface MaxRatePassOptions {
+  kafka: KafkaPort;
+  /** Its ingest topic holds the backlog of `records` already. */
+  topology: Topology;
+  records: number;
+  fuse: boolean;
+  raw: RawResult;
+  logger: pino.Logger;
+}
+
+/** The whole pipeline over the backlog, from start() until the trainer read everything the gate accepted. */
+async function maxRatePass(o: MaxRatePassOptions): Promise<MaxRateResult> {
   const { kafka, topology, records } = o;
-  await produceBacklog(kafka, topology.ingest, records);
-  const raw = await rawPassThrough(kafka, { input: topology.ingest, ...o.rawPass, expected: records });
   let versions = 0;
-  const pipeline = new Pipeline({ kafka, topology, instance: 'bench', logger: o.logger, onModelPublished: () => versions++ });
+  const pipeline = new Pipeline({ kafka, topology, instance: 'bench', fuse: o.fuse, logger: o.logger, onModelPublished: () => versions++ });
+  const consumers = [...pipeline.stageRunners.map((r) => r.stepProgress().map((p) => p.stage).join('+')), ...pipeline.trainerRunners.map((r) => r.progress().stage)];
   const started = performance.now();
   await pipeline.start();
   const startedAll = performance.now();
@@ -256,59 +165,15 @@ async function maxRatePass(o: { kafka: KafkaPort; topology: Topology; records: n
   const read = done.stalled ? stages[0]!.in : records;
   const recordsPerSec = read / ((done.doneAt - started) / 1000);
   return {
-    raw: { recordsPerSec: raw.recordsPerSec, seconds: raw.seconds, firstToLastRecordsPerSec: raw.firstToLastRecordsPerSec ?? Number.NaN },
-    max: {
-      seconds: (done.doneAt - started) / 1000,
-      startSeconds: (startedAll - started) / 1000,
-      recordsPerSec,
-      afterStartRecordsPerSec: read / ((done.doneAt - startedAll) / 1000),
-      ratioToRaw: recordsPerSec / raw.recordsPerSec,
-      accepted: stages.find((s) => s.stage === 'gate')?.out ?? 0,
-      versions,
-      stages,
-      ...(done.stalled ? { stalled: done.stalled } : {}),
-    },
-  };
-}
-
-/** A fresh namespace: the pipeline runs while a worker produces at `rate`; then each accepted record's latency into a version. */
-async function latencyPass(o: { kafka: KafkaPort; brokers: string[]; topology: Topology; rate: number; seconds: number; logger: pino.Logger }): Promise<EndToEndResult['latency']> {
-  const { kafka, topology } = o;
-  const versions: Published[] = [];
-  const pipeline = new Pipeline({ kafka, topology, instance: 'bench', logger: o.logger, onModelPublished: (manifest) => versions.push({ manifest, publishedAt: Date.now() }) });
-  await pipeline.start();
-  const targetRecordsPerSec = Math.max(1, Math.round(o.rate));
-  const produced = await produceAtRate({ brokers: o.brokers, topic: topology.ingest, rate: targetRecordsPerSec, seconds: o.seconds });
-  const done = await waitCaughtUp(pipeline, produced.produced);
-  const accepted = topology.stages.find((s) => s.kind === 'train')!.input;
-  if (!done.stalled) await waitCovered(kafka, accepted, versions);
-  await pipeline.stop();
-
-  const versionOf = coveringVersion(versions, accepted);
-  const toCreated: number[] = [];
-  const toPublished: number[] = [];
-  let augmentedCopies = 0;
-  let notInAnyVersion = 0;
-  await kafka.readToEnd({ topic: accepted }, (m, partition) => {
-    if (m.value === null) return;
-    const review = decode('review', m.value);
-    // copies carry their parent's ingestedAt and ride in the same versions: left out
-    if (review.augmented) return void augmentedCopies++;
-    const v = versionOf(partition, m.offset);
-    if (!v) return void notInAnyVersion++;
-    toCreated.push(v.manifest.createdAt - review.ingestedAt);
-    toPublished.push(v.publishedAt - review.ingestedAt);
-  });
-  return {
-    targetRecordsPerSec,
-    producedRecordsPerSec: produced.produced / produced.seconds,
-    produced: produced.produced,
-    seconds: produced.seconds,
-    versions: versions.length,
-    toCreatedAt: percentiles(toCreated),
-    toPublished: percentiles(toPublished),
-    augmentedCopies,
-    notInAnyVersion,
+    seconds: (done.doneAt - started) / 1000,
+    startSeconds: (startedAll - started) / 1000,
+    recordsPerSec,
+    afterStartRecordsPerSec: read / ((done.doneAt - startedAll) / 1000),
+    ratioToRaw: recordsPerSec / o.raw.recordsPerSec,
+    accepted: stages.find((s) => s.stage === 'gate')?.out ?? 0,
+    versions,
+    consumers,
+    stages,
     ...(done.stalled ? { stalled: done.stalled } : {}),
   };
 }
@@ -323,11 +188,30 @@ export async function benchEndToEnd(options: EndToEndOptions): Promise<EndToEndR
   preloadSynonyms(); // a one-time start-up cost, measured on its own by the stages bench
 
   const rawPass = { output: `${run}.max.raw-pass.out`, group: `${run}.max.raw-pass` };
-  const maxPass = await withTopology(kafka, { prefix: `${run}.max.`, rawPass }, (topology) => maxRatePass({ kafka, topology, records, rawPass, logger }));
+  const unfused = await withTopology(kafka, { prefix: `${run}.max.`, fuse: false, rawPass }, async (topology) => {
+    const raw = await rawBaseline({ kafka, topology, records, rawPass });
+    return { raw, max: await maxRatePass({ kafka, topology, records, fuse: false, raw, logger }) };
+  });
+  const { raw } = unfused;
+  const fusedMax = await withTopology(kafka, { prefix: `${run}.fused.`, fuse: true }, async (topology) => {
+    await produceBacklog(kafka, topology.ingest, records);
+    return maxRatePass({ kafka, topology, records, fuse: true, raw, logger });
+  });
 
-  const latency = await withTopology(kafka, { prefix: `${run}.lat.` }, (topology) => latencyPass({ kafka, brokers: options.brokers, topology, rate: maxPass.max.recordsPerSec / 2, seconds, logger }));
+  const latencyOf = (fuse: boolean, max: MaxRateResult): Promise<LatencyResult> =>
+    withTopology(kafka, { prefix: `${run}.${fuse ? 'fused-lat' : 'lat'}.`, fuse }, (topology) => latencyPass({ kafka, brokers: options.brokers, topology, rate: max.recordsPerSec / 2, seconds, fuse, logger }));
+  const latency = await latencyOf(false, unfused.max);
+  const fusedLatency = await latencyOf(true, fusedMax);
 
-  return { records, ...maxPass, latency, peakRssMb: process.resourceUsage().maxRSS / 1024, peakRssBeforeMb };
+  return {
+    records,
+    raw,
+    max: unfused.max,
+    latency,
+    fused: { max: fusedMax, latency: fusedLatency, speedup: fusedMax.recordsPerSec / unfused.max.recordsPerSec },
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    peakRssBeforeMb,
+  };
 }
 
 /** `node dist/bench/e2e.js [--records N] [--seconds S]` with KAFKA_BROKERS set. */
@@ -344,9 +228,7 @@ async function main(argv: string[]): Promise<void> {
   console.log(JSON.stringify(result, null, 2));
 }
 
-if (!isMainThread && (workerData as { role?: string } | null)?.role === 'e2e-producer') {
-  await producerWorker(workerData as { brokers: string[]; topic: string; rate: number; seconds: number });
-} else if (isMainThread && process.argv[1] === fileURLToPath(import.meta.url)) {
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
   main(process.argv.slice(2)).catch((err: unknown) => {
     console.error(err);
     process.exitCode = 1;

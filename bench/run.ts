@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { BrokerManager } from '../src/broker/manager.js';
 import { packageRoot } from '../src/util/paths.js';
 import { benchCodec, type BenchResult } from './codec.js';
-import { benchEndToEnd, type EndToEndResult } from './e2e.js';
+import { benchEndToEnd, type EndToEndResult, type LatencyResult, type MaxRateResult } from './e2e.js';
 import { benchKafkaThroughput, type KafkaThroughputResult } from './kafka-throughput.js';
 import { benchScaling, type ScalingResult } from './scaling.js';
 import { benchSubscriber } from './subscriber.js';
@@ -94,24 +94,29 @@ function kafkaFigures(k: KafkaThroughputResult): Figure[] {
 
 const TARGET_P99_MS = 10_000;
 
-/** Whole topology against the raw pass-through over the same backlog; latency at half that rate. */
-function e2eFigures(e: EndToEndResult): Figure[] {
-  const raw = { name: 'raw pass-through (same backlog)', value: e.raw.recordsPerSec };
-  const m = e.max;
-  const l = e.latency;
+/** A latency pass: its produce rate against the max rate it halves, then p50 and p99 into a published version. */
+function latencyFigures(l: LatencyResult, max: MaxRateResult, layout: string): Figure[] {
   const ms = (x: number): string => `${(x / 1000).toFixed(2)} s`;
   const publishedNote = `to the manifest acknowledged: p50 ${ms(l.toPublished.p50Ms)}, p99 ${ms(l.toPublished.p99Ms)}`;
   return [
+    { bench: 'e2e', name: `${layout}latency run: produced at half the max rate`, value: l.producedRecordsPerSec, unit: 'records/s', baseline: { name: `${layout}max sustained`, value: max.recordsPerSec }, ratio: l.producedRecordsPerSec / max.recordsPerSec, note: `${l.produced} records over ${l.seconds.toFixed(0)} s, ${l.versions} versions${l.stalled ? `; STALLED: ${l.stalled}` : ''}` },
+    { bench: 'e2e', name: `${layout}produce → in a published version, p50 (createdAt − ingestedAt)`, value: l.toCreatedAt.p50Ms, unit: 'ms', note: `${l.toCreatedAt.count} original records (${l.augmentedCopies} augmented copies left out, ${l.notInAnyVersion} in no version)` },
+    { bench: 'e2e', name: `${layout}produce → in a published version, p99`, value: l.toCreatedAt.p99Ms, unit: 'ms', baseline: { name: 'target p99 (issue 7, not a measurement)', value: TARGET_P99_MS }, ratio: l.toCreatedAt.p99Ms / TARGET_P99_MS, note: `max ${ms(l.toCreatedAt.maxMs)}; ${publishedNote}` },
+  ];
+}
+
+function maxNote(m: MaxRateResult): string {
+  return `${m.seconds.toFixed(1)} s incl. ${m.startSeconds.toFixed(1)} s pipeline.start(); ${Math.round(m.afterStartRecordsPerSec)} records/s after start; ${m.accepted} accepted, ${m.versions} versions; consumers ${m.consumers.join(', ')}${m.stalled ? `; STALLED: ${m.stalled}` : ''}`;
+}
+
+/** Whole topology, unfused and fused, against one raw pass-through over the same backlog; latency at half each max rate. */
+function e2eFigures(e: EndToEndResult): Figure[] {
+  const raw = { name: 'raw pass-through (same backlog)', value: e.raw.recordsPerSec };
+  const m = e.max;
+  const f = e.fused.max;
+  return [
     { bench: 'e2e', name: raw.name, value: raw.value, unit: 'records/s', note: `${e.records} records, first→last record ${Math.round(e.raw.firstToLastRecordsPerSec)} records/s` },
-    {
-      bench: 'e2e',
-      name: 'whole topology, max sustained (clean→augment→gate→train, one process)',
-      value: m.recordsPerSec,
-      unit: 'records/s',
-      baseline: raw,
-      ratio: m.ratioToRaw,
-      note: `${m.seconds.toFixed(1)} s incl. ${m.startSeconds.toFixed(1)} s pipeline.start(); ${Math.round(m.afterStartRecordsPerSec)} records/s after start; ${m.accepted} accepted, ${m.versions} versions${m.stalled ? `; STALLED: ${m.stalled}` : ''}`,
-    },
+    { bench: 'e2e', name: 'whole topology, max sustained (clean→augment→gate→train, one process)', value: m.recordsPerSec, unit: 'records/s', baseline: raw, ratio: m.ratioToRaw, note: maxNote(m) },
     // like for like without start-up: raw first → last record leaves its group join out too
     {
       bench: 'e2e',
@@ -122,9 +127,10 @@ function e2eFigures(e: EndToEndResult): Figure[] {
       ratio: m.afterStartRecordsPerSec / e.raw.firstToLastRecordsPerSec,
       note: 'upstream stages began before start() resolved, so this slightly flatters the pipeline',
     },
-    { bench: 'e2e', name: 'latency run: produced at half the max rate', value: l.producedRecordsPerSec, unit: 'records/s', baseline: { name: 'max sustained', value: m.recordsPerSec }, ratio: l.producedRecordsPerSec / m.recordsPerSec, note: `${l.produced} records over ${l.seconds.toFixed(0)} s, ${l.versions} versions${l.stalled ? `; STALLED: ${l.stalled}` : ''}` },
-    { bench: 'e2e', name: 'produce → in a published version, p50 (createdAt − ingestedAt)', value: l.toCreatedAt.p50Ms, unit: 'ms', note: `${l.toCreatedAt.count} original records (${l.augmentedCopies} augmented copies left out, ${l.notInAnyVersion} in no version)` },
-    { bench: 'e2e', name: 'produce → in a published version, p99', value: l.toCreatedAt.p99Ms, unit: 'ms', baseline: { name: 'target p99 (issue 7, not a measurement)', value: TARGET_P99_MS }, ratio: l.toCreatedAt.p99Ms / TARGET_P99_MS, note: `max ${ms(l.toCreatedAt.maxMs)}; ${publishedNote}` },
+    { bench: 'e2e', name: 'whole topology fused, max sustained (clean+augment+gate one consumer, then train; one process)', value: f.recordsPerSec, unit: 'records/s', baseline: raw, ratio: f.ratioToRaw, note: `own backlog of the same records; ${maxNote(f)}` },
+    { bench: 'e2e', name: 'whole topology fused against unfused, max sustained (same run)', value: f.recordsPerSec, unit: 'records/s', baseline: { name: 'unfused max sustained', value: m.recordsPerSec }, ratio: e.fused.speedup },
+    ...latencyFigures(e.latency, m, ''),
+    ...latencyFigures(e.fused.latency, f, 'fused: '),
     { bench: 'e2e', name: 'peak RSS of the bench process (after e2e)', value: e.peakRssMb, unit: 'MB', note: `${Math.round(e.peakRssBeforeMb)} MB before e2e began (earlier benches)` },
   ];
 }
@@ -239,7 +245,7 @@ async function main(): Promise<void> {
         if (pass) rawBaseline = { name: 'raw pass-through (kafka bench)', value: pass.recordsPerSec };
       }
       if (args.only.has('e2e')) {
-        step('end to end (a backlog, then ~60 s at half the max rate)');
+        step('end to end (unfused and fused: a backlog each, then ~60 s each at half its max rate)');
         await orFailedFigure('e2e', figures, raw, async () => {
           const e = await benchEndToEnd({ brokers: b.brokers, records: args.quick ? 10_000 : 50_000, seconds: args.quick ? 20 : 60 });
           raw['e2e'] = e;

@@ -123,13 +123,14 @@ export class StageRunner {
    * ours would overwrite theirs.
    */
   private async ensureState(partition: number, controls: BatchControls): Promise<void> {
-    if (this.steps[0]!.holds(partition)) return;
+    if (this.steps.every((step) => step.holds(partition))) return;
     const partitions = [...new Set([partition, ...this.toRestore])];
     this.log.info({ partitions }, 'restoring partition state');
     // restoring can take seconds: keep our group membership alive meanwhile
     const beat = setInterval(() => void controls.heartbeat().catch((err: unknown) => this.log.warn({ err }, 'heartbeat during restore failed')), 1_000);
     try {
-      await Promise.all(this.steps.map((step) => step.restore(this.o.kafka, partitions)));
+      // a step restored by an earlier attempt that failed part-way keeps what it has
+      await Promise.all(this.steps.map((step) => step.restore(this.o.kafka, partitions.filter((p) => !step.holds(p)))));
       for (const p of partitions) this.toRestore.delete(p);
     } finally {
       clearInterval(beat);
@@ -140,7 +141,7 @@ export class StageRunner {
   private onAssignment(assignment: Record<string, number[]>): void {
     const mine = new Set(assignment[this.o.stage.input] ?? []);
     for (const step of this.steps) for (const partition of step.heldPartitions()) if (!mine.has(partition)) step.drop(partition);
-    this.toRestore = new Set([...mine].filter((p) => !this.steps[0]!.holds(p)));
+    this.toRestore = new Set([...mine].filter((p) => !this.steps.every((step) => step.holds(p))));
     this.log.info({ partitions: [...mine] }, 'partitions assigned');
   }
 

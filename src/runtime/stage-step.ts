@@ -55,6 +55,7 @@ export class StageStep {
 
   /** Restores these partitions' state and counters from the changelog and stats topics. */
   async restore(kafka: KafkaPort, partitions: number[]): Promise<void> {
+    if (partitions.length === 0) return;
     const restored = await restorePartitions({ kafka, stage: this.descriptor, stageOptions: this.stage.options, changelog: this.changelog, stats: this.stats, partitions });
     for (const p of partitions) this.contexts.set(p, restored.get(p) ?? freshContext(this.descriptor.createState(this.stage.options)));
   }
