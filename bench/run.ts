@@ -1,10 +1,10 @@
 /**
  * `npm run bench`: every benchmark in one run. Starts (or reuses) a broker, runs the Kafka
- * throughput, end-to-end and scaling benches, the codec, pure-stage and trainer benches,
- * prints one table and writes bench/results.json (machine, versions, each figure with its
- * same-run baseline and ratio).
+ * throughput, end-to-end and scaling benches, the codec, pure-stage and trainer benches and
+ * the whole topology's compute ceiling (no Kafka), prints one table and writes
+ * bench/results.json (machine, versions, each figure with its same-run baseline and ratio).
  *
- *   npm run build && node dist/bench/run.js [--quick] [--only kafka,e2e,scaling,subscriber,codec,stages,trainer]
+ *   npm run build && node dist/bench/run.js [--quick] [--only kafka,e2e,scaling,subscriber,codec,stages,ceiling,trainer]
  *
  * KAFKA_BROKERS (comma-separated) uses an existing cluster; otherwise the embedded broker
  * under .reviewflow/bench-broker is started, and stopped at the end if this run started it.
@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { BrokerManager } from '../src/broker/manager.js';
 import { packageRoot } from '../src/util/paths.js';
 import { benchCodec, type BenchResult } from './codec.js';
+import { benchComputeCeiling, type ComputeCeilingResult } from './compute-ceiling.js';
 import { benchEndToEnd, type EndToEndResult, type LatencyResult, type MaxRateResult } from './e2e.js';
 import { benchKafkaThroughput, type KafkaThroughputResult } from './kafka-throughput.js';
 import { benchScaling, type ScalingResult } from './scaling.js';
@@ -22,7 +23,7 @@ import { benchSubscriber } from './subscriber.js';
 import { benchPureStages, benchWordnetLoad, type PureStageResult } from './stages-pure.js';
 import { benchTrainer } from './trainer.js';
 
-const BENCHES = ['kafka', 'e2e', 'scaling', 'subscriber', 'codec', 'stages', 'trainer'] as const;
+const BENCHES = ['kafka', 'e2e', 'scaling', 'subscriber', 'codec', 'stages', 'ceiling', 'trainer'] as const;
 /** The benches that need a broker: run inside one withBroker. */
 const BROKER_BENCHES: readonly Bench[] = ['kafka', 'e2e', 'scaling', 'subscriber'];
 type Bench = (typeof BENCHES)[number];
@@ -77,7 +78,7 @@ function kafkaFigures(k: KafkaThroughputResult): Figure[] {
   const [raw, ...stages] = k.passes;
   if (!raw) return [];
   const figures: Figure[] = [
-    { bench: 'kafka', name: raw.name, value: raw.recordsPerSec, unit: 'records/s', note: `${raw.records} records, first→last record ${Math.round(raw.firstToLastRecordsPerSec ?? 0)} records/s` },
+    { bench: 'kafka', name: raw.name, value: raw.recordsPerSec, unit: 'records/s', note: `${raw.records} records, first→last record ${Math.round(raw.firstToLastRecordsPerSec ?? 0)} records/s; after a warm-up pass (cold: ${Math.round(k.coldRawRecordsPerSec)} records/s)` },
   ];
   for (const s of stages) {
     figures.push({ bench: 'kafka', name: s.name, value: s.recordsPerSec, unit: 'records/s', baseline: { name: 'raw pass-through', value: raw.recordsPerSec }, ratio: s.ratioToRaw, note: `${s.records} in → ${s.output} out${s.stalled ? `; STALLED: ${s.stalled}` : ''}` });
@@ -115,7 +116,7 @@ function e2eFigures(e: EndToEndResult): Figure[] {
   const m = e.max;
   const f = e.fused.max;
   return [
-    { bench: 'e2e', name: raw.name, value: raw.value, unit: 'records/s', note: `${e.records} records, first→last record ${Math.round(e.raw.firstToLastRecordsPerSec)} records/s` },
+    { bench: 'e2e', name: raw.name, value: raw.value, unit: 'records/s', note: `${e.records} records, first→last record ${Math.round(e.raw.firstToLastRecordsPerSec)} records/s; after a warm-up pass (cold: ${Math.round(e.raw.coldRecordsPerSec)} records/s)` },
     { bench: 'e2e', name: 'whole topology, max sustained (clean→augment→gate→train, one process)', value: m.recordsPerSec, unit: 'records/s', baseline: raw, ratio: m.ratioToRaw, note: maxNote(m) },
     // like for like without start-up: raw first → last record leaves its group join out too
     {
@@ -156,6 +157,24 @@ function codecFigures(results: BenchResult[]): Figure[] {
 
 function stageFigures(results: PureStageResult[]): Figure[] {
   return results.map((r) => ({ bench: 'stages-pure', name: `${r.stage} on ${r.dataset} (${r.avgChars} chars avg)`, value: r.recordsPerSec, unit: 'records/s' }));
+}
+
+/** The whole topology without Kafka on one core, against this run's raw pass-through (Kafka included). */
+function ceilingFigures(c: ComputeCeilingResult, raw: { name: string; value: number } | undefined): Figure[] {
+  const us = c.microsPerRawRecord;
+  const vs = (value: number): Pick<Figure, 'baseline' | 'ratio'> => (raw ? { baseline: raw, ratio: value / raw.value } : {});
+  const reps = `median of ${c.repetitions.length} (fresh state each), ${c.records} raw records, ${c.partitions} partitions`;
+  const versions = c.repetitions[0]?.candidates.published ?? 0;
+  const perStage = (phase: keyof ComputeCeilingResult['microsPerRawRecord'], what: string): Figure => ({ bench: 'ceiling', name: `${what}, per raw record`, value: us[phase], unit: 'µs' });
+  return [
+    { bench: 'ceiling', name: 'whole topology compute ceiling: clean+augment+gate (no Kafka, one core)', value: c.stagesOnly.recordsPerSec, unit: 'records/s', ...vs(c.stagesOnly.recordsPerSec), note: `no Kafka: the compute ceiling of the whole topology on one core; ${reps}` },
+    { bench: 'ceiling', name: 'whole topology compute ceiling: clean+augment+gate+train (no Kafka, one core)', value: c.withTrain.recordsPerSec, unit: 'records/s', ...vs(c.withTrain.recordsPerSec), note: `no Kafka: the compute ceiling of the whole topology on one core; ${versions} versions formed and encoded, publishing excluded` },
+    perStage('clean', 'ceiling: clean (StageStep.process)'),
+    perStage('augment', 'ceiling: augment'),
+    perStage('gate', 'ceiling: gate'),
+    perStage('train', `ceiling: train (decode + trainBatch, ${c.trainChunk} a chunk, ${c.backend})`),
+    perStage('candidates', 'ceiling: forming and encoding candidate versions'),
+  ];
 }
 
 interface TrainerRunLike {
@@ -218,6 +237,8 @@ async function main(): Promise<void> {
   const step = (name: string): void => console.error(`[bench] ${name} (${Math.round((Date.now() - started) / 1000)} s)`);
   let tfjsBackend: string | null = null;
   let kafka: { backend: string; version: string | null; brokers: string[] } | undefined;
+  /** This run's raw pass-through rates, for the compute ceiling (e2e's preferred: same records). */
+  const passThrough: { e2e?: number; kafka?: number } = {};
   if (args.only.has('codec')) {
     step('codec');
     const c = await benchCodec();
@@ -243,6 +264,7 @@ async function main(): Promise<void> {
         figures.push(...kafkaFigures(k));
         const pass = k.passes[0];
         if (pass) rawBaseline = { name: 'raw pass-through (kafka bench)', value: pass.recordsPerSec };
+        if (pass) passThrough.kafka = pass.recordsPerSec;
       }
       if (args.only.has('e2e')) {
         step('end to end (unfused and fused: a backlog each, then ~60 s each at half its max rate)');
@@ -251,6 +273,7 @@ async function main(): Promise<void> {
           raw['e2e'] = e;
           figures.push(...e2eFigures(e));
           rawBaseline ??= { name: 'raw pass-through (e2e backlog)', value: e.raw.recordsPerSec };
+          passThrough.e2e = e.raw.recordsPerSec;
         });
       }
       if (args.only.has('scaling')) {
@@ -271,6 +294,15 @@ async function main(): Promise<void> {
           figures.push({ bench: 'subscriber', name: 'version formed → swapped in by a subscriber, max', value: sub.latencyMs.max, unit: 'ms', baseline: target, ratio: sub.latencyMs.max / target.value });
         });
       }
+    });
+  }
+  if (args.only.has('ceiling')) {
+    step('compute ceiling: whole topology without Kafka, one core');
+    await orFailedFigure('ceiling', figures, raw, async () => {
+      const c = await benchComputeCeiling({ records: args.quick ? 10_000 : 50_000 });
+      raw['ceiling'] = c;
+      const baseline = passThrough.e2e !== undefined ? { name: 'raw pass-through (e2e backlog)', value: passThrough.e2e } : passThrough.kafka !== undefined ? { name: 'raw pass-through (kafka bench)', value: passThrough.kafka } : undefined;
+      figures.push(...ceilingFigures(c, baseline));
     });
   }
   if (args.only.has('trainer')) {

@@ -25,7 +25,7 @@ import { IngestProducer } from '../src/ingest/index.js';
 import { KafkaPort } from '../src/kafka/index.js';
 import { planChains } from '../src/runtime/fusion.js';
 import { loadTopology, namespaced, topicSpecs, type Topology } from '../src/topology/index.js';
-import { rawPassThrough } from './kafka-throughput.js';
+import { warmRawPassThrough } from './kafka-throughput.js';
 
 interface Layout {
   /** `--stages` of each process. */
@@ -135,7 +135,7 @@ export async function benchTwoProcess(options: { brokers: string[]; records?: nu
   const n = options.records ?? 50_000;
   const kafka = new KafkaPort({ brokers: options.brokers, clientId: 'bench-two-process', connectionTimeoutMs: 3_000, requestTimeoutMs: 30_000 });
   const unfused = await withBacklog(kafka, n, ['.raw-copy'], async (topology, produced) => {
-    const raw = await rawPassThrough(kafka, { input: topology.ingest, output: `${topology.ingest}.raw-copy`, group: `${topology.ingest}.raw`, expected: produced });
+    const raw = await warmRawPassThrough(kafka, { input: topology.ingest, output: `${topology.ingest}.raw-copy`, group: `${topology.ingest}.raw`, expected: produced });
     const seconds = await runLayout({ kafka, brokers: options.brokers, topology, layout: UNFUSED });
     return { produced, raw: raw.recordsPerSec, recordsPerSec: produced / seconds };
   });

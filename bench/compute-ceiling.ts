@@ -1,0 +1,245 @@
+/**
+ * The compute ceiling of the whole topology: no Kafka at all, one process, one core. The
+ * e2e bench's records (same generator, seed and ingest validation, Avro-encoded as
+ * `review-raw`) go through clean → augment → gate exactly as a StageRunner runs each
+ * chunk (StageStep: decode, transform, route, encode, flush, changelog, stats), each
+ * stage's output-topic records becoming the next stage's input, then through the
+ * trainer's per-chunk work as TrainerRunner does it (decode, trainBatch, candidates).
+ * What Kafka would add (fetch, produce, commit, the wire) is left out, so the result is an
+ * upper bound on records/s — a lower bound on the cost per record.
+ *
+ *   npm run build && node dist/bench/compute-ceiling.js [--records N]   (prints JSON)
+ */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { generateReviews } from '../src/generate/index.js';
+import { contentKey, resolveLimits, validateReview } from '../src/ingest/index.js';
+import type { ConsumedBatch, ConsumedMessage, KafkaPort, OutgoingMessage } from '../src/kafka/index.js';
+import { decode, encode } from '../src/records/index.js';
+import type { StageConfig, Topology } from '../src/topology/index.js';
+import { loadTopology } from '../src/topology/index.js';
+import { StageStep, takeTopic } from '../src/runtime/stage-step.js';
+import { getStage } from '../src/stages/registry.js';
+import { preloadSynonyms } from '../src/stages/wordnet-synonyms.js';
+import { loadBackend, Trainer, trainerOptions, type BackendInfo, type TrainRecord } from '../src/trainer/index.js';
+import { traceStep } from '../src/telemetry/index.js';
+import { packageRoot } from '../src/util/paths.js';
+
+export interface ComputeCeilingOptions {
+  /** Raw records (default 50,000). */
+  records?: number;
+  /** Timed repetitions, each with fresh stage state and a fresh trainer (default 3). */
+  repetitions?: number;
+}
+
+type Phase = 'clean' | 'augment' | 'gate' | 'train' | 'candidates';
+const PHASES: readonly Phase[] = ['clean', 'augment', 'gate', 'train', 'candidates'];
+
+export interface Repetition {
+  seconds: Record<Phase, number>;
+  /** Records each stage routed to its output topic; the trainer's: examples it took in. */
+  out: Record<'clean' | 'augment' | 'gate' | 'trained', number>;
+  candidates: { published: number; rejected: number };
+}
+
+export interface ComputeCeilingResult {
+  records: number;
+  partitions: number;
+  chunk: number;
+  trainChunk: number;
+  backend: string;
+  /** Median over repetitions of records ÷ (clean + augment + gate seconds). */
+  stagesOnly: { recordsPerSec: number; seconds: number };
+  /** The same with the trainer's decode + trainBatch and candidate forming added. */
+  withTrain: { recordsPerSec: number; seconds: number };
+  /** Median µs per raw record of each phase. */
+  microsPerRawRecord: Record<Phase, number>;
+  repetitions: Repetition[];
+  notes: string[];
+}
+
+/** The e2e bench's topology file, options parsed with defaults filled in. */
+function defaultTopology(): Topology {
+  return loadTopology(join(packageRoot(), 'topologies', 'sentiment.yaml'));
+}
+
+/** A key-hash partitioner: records with one key stay in one partition through every stage, as with Kafka's. */
+function partitionOf(key: string, partitions: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % partitions;
+}
+
+/**
+ * The e2e backlog as the ingest topic holds it: `produceBacklog` sends chunks of 5,000
+ * generated events through IngestProducer, which validates each (line = index in the
+ * chunk + 1, source 'bench'), keys it by content and Avro-encodes it.
+ */
+function rawBacklog(count: number, partitions: number): ConsumedMessage[][] {
+  const limits = resolveLimits(undefined);
+  const events = generateReviews({ count: Number.MAX_SAFE_INTEGER, seed: 11 });
+  const byPartition: ConsumedMessage[][] = Array.from({ length: partitions }, () => []);
+  let produced = 0;
+  while (produced < count) {
+    const now = Date.now();
+    const size = Math.min(5_000, count - produced);
+    for (let index = 0; index < size; index++) {
+      const result = validateReview(events.next().value, { line: index + 1, limits, now, defaultSource: 'bench' });
+      if (!result.ok) continue;
+      const key = contentKey(result.record.text);
+      const list = byPartition[partitionOf(key, partitions)]!;
+      list.push({ key: Buffer.from(key), value: encode('review-raw', result.record), headers: {}, offset: list.length, timestamp: now });
+      produced++;
+    }
+  }
+  return byPartition;
+}
+
+/** What a consumer of the output topic would read back: keys as bytes, offsets counting up. */
+function asConsumed(outputs: OutgoingMessage[], firstOffset: number, timestamp: number): ConsumedMessage[] {
+  return outputs.map((m, i) => ({
+    key: typeof m.key === 'string' ? Buffer.from(m.key) : m.key,
+    value: m.value,
+    headers: m.headers ?? {},
+    offset: firstOffset + i,
+    timestamp,
+  }));
+}
+
+/** Restoring from topics that do not exist yet: every partition starts from fresh state. */
+const NO_TOPICS = { readToEnd: async () => 0 } as unknown as KafkaPort;
+
+/** One stage over every partition, in chunks of its batchSize, as StageRunner.onBatch cuts a fetch. */
+async function runStage(stage: StageConfig, input: ConsumedMessage[][], instance: string): Promise<{ output: ConsumedMessage[][]; seconds: number; out: number }> {
+  const step = new StageStep(stage, getStage(stage.kind));
+  await step.restore(NO_TOPICS, input.map((_, p) => p));
+  const output: ConsumedMessage[][] = input.map(() => []);
+  let seconds = 0;
+  let out = 0;
+  for (const [partition, messages] of input.entries()) {
+    for (let start = 0; start < messages.length; start += stage.batchSize) {
+      const chunk: ConsumedBatch = { topic: stage.input, partition, messages: messages.slice(start, start + stage.batchSize), highWatermark: messages.length, lastOffset: messages.length - 1 };
+      const began = performance.now();
+      const nextOffset = chunk.messages[chunk.messages.length - 1]!.offset + 1;
+      const { routed } = step.process(chunk, { instance, nextOffset: () => nextOffset, now: Date.now() });
+      seconds += (performance.now() - began) / 1000;
+      const produced = takeTopic(routed.messages, stage.output);
+      out += produced.length;
+      output[partition]!.push(...asConsumed(produced, output[partition]!.length, chunk.messages[0]!.timestamp));
+    }
+  }
+  return { output, seconds, out };
+}
+
+/**
+ * TrainerRunner.onBatch without Kafka: chunks of the trainer's batchSize, decoded and
+ * trained, one span per record, then a candidate considered after every chunk. A
+ * candidate is formed (holdout scoring, serialize, SHA-256) and its records Avro-encoded
+ * as publish() does, and marked published; sending them is left out.
+ */
+function runTrainer(stage: StageConfig, trainer: Trainer, input: ConsumedMessage[][], chunkSize: number): { train: number; candidates: number; trained: number; published: number; rejected: number } {
+  let train = 0;
+  let candidates = 0;
+  let trained = 0;
+  let published = 0;
+  let rejected = 0;
+  const cursors = input.map(() => 0);
+  // kafkajs hands partitions' batches over in turn: round-robin chunks across partitions
+  for (let more = true; more; ) {
+    more = false;
+    for (const [partition, messages] of input.entries()) {
+      const start = cursors[partition]!;
+      if (start >= messages.length) continue;
+      more = true;
+      const chunk = messages.slice(start, start + chunkSize);
+      cursors[partition] = start + chunk.length;
+      let began = performance.now();
+      const examples: TrainRecord[] = [];
+      for (const m of chunk) examples.push({ review: decode('review', m.value!), topic: stage.input, partition, offset: m.offset });
+      const spans = chunk.map((m) => traceStep('reviewflow.train', m.headers, { 'reviewflow.stage': stage.id, 'messaging.kafka.partition': partition, 'messaging.kafka.offset': m.offset }).span);
+      const report = trainer.trainBatch(examples);
+      for (const span of spans) span.end();
+      trained += report.records - report.skippedNoLabel;
+      train += (performance.now() - began) / 1000;
+      began = performance.now();
+      const candidate = trainer.maybeCandidate(Date.now());
+      if (candidate?.kind === 'publish') {
+        for (const c of candidate.chunks) encode('model-chunk', c);
+        encode('model-version', candidate.manifest);
+        trainer.markPublished(candidate.manifest);
+        published++;
+      } else if (candidate?.kind === 'rejected') rejected++;
+      candidates += (performance.now() - began) / 1000;
+    }
+  }
+  return { train, candidates, trained, published, rejected };
+}
+
+async function repetition(topology: Topology, backlog: ConsumedMessage[][], backend: BackendInfo, index: number): Promise<Repetition> {
+  const stage = (kind: string): StageConfig => topology.stages.find((s) => s.kind === kind)!;
+  const instance = `ceiling-${index}`;
+  const clean = await runStage(stage('clean'), backlog, instance);
+  const augment = await runStage(stage('augment'), clean.output, instance);
+  const gate = await runStage(stage('gate'), augment.output, instance);
+  const trainStage = stage('train');
+  const options = trainerOptions.parse(trainStage.options);
+  const trainer = await Trainer.create(options, backend); // start-up (table allocation): not timed, as e2e leaves start() out of its after-start figure
+  const t = runTrainer(trainStage, trainer, gate.output, options.batchSize);
+  trainer.dispose();
+  return {
+    seconds: { clean: clean.seconds, augment: augment.seconds, gate: gate.seconds, train: t.train, candidates: t.candidates },
+    out: { clean: clean.out, augment: augment.out, gate: gate.out, trained: t.trained },
+    candidates: { published: t.published, rejected: t.rejected },
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+export async function benchComputeCeiling(o: ComputeCeilingOptions = {}): Promise<ComputeCeilingResult> {
+  const records = o.records ?? 50_000;
+  const count = o.repetitions ?? 3;
+  preloadSynonyms(); // one-time WordNet load, left out as the other benches do
+  const topology = defaultTopology();
+  const partitions = topology.topics[topology.ingest]?.partitions ?? 1;
+  const backlog = rawBacklog(records, partitions);
+  const backend = await loadBackend();
+  const reps: Repetition[] = [];
+  for (let i = 0; i < count; i++) reps.push(await repetition(topology, backlog, backend, i));
+  const stagesSeconds = median(reps.map((r) => r.seconds.clean + r.seconds.augment + r.seconds.gate));
+  const allSeconds = median(reps.map((r) => PHASES.reduce((sum, p) => sum + r.seconds[p], 0)));
+  const micros = Object.fromEntries(PHASES.map((p) => [p, (median(reps.map((r) => r.seconds[p])) * 1e6) / records])) as Record<Phase, number>;
+  const trainStage = topology.stages.find((s) => s.kind === 'train')!;
+  const clean = topology.stages.find((s) => s.kind === 'clean')!;
+  return {
+    records,
+    partitions,
+    chunk: clean.batchSize,
+    trainChunk: trainerOptions.parse(trainStage.options).batchSize,
+    backend: backend.backend,
+    stagesOnly: { recordsPerSec: records / stagesSeconds, seconds: stagesSeconds },
+    withTrain: { recordsPerSec: records / allSeconds, seconds: allSeconds },
+    microsPerRawRecord: micros,
+    repetitions: reps,
+    notes: [
+      'no Kafka: the compute ceiling of the whole topology on one core',
+      `${count} repetitions over the same encoded backlog, each with fresh stage state and a fresh trainer; figures are medians, so the first (JIT-cold) repetition counts only if it is not the slowest`,
+      'per stage: StageStep.process per chunk (decode, transform, route, Avro encode, flush, changelog, stats), as StageRunner does it',
+      `train: decode + trainBatch in chunks of the trainer's batchSize (as TrainerRunner); candidates: maybeCandidate after each chunk, Avro encode of a published version's chunks and manifest; sending them (publishing) is excluded`,
+      'excluded: WordNet load, Trainer.create, building the backlog; stage and trainer state start empty (no restore)',
+    ],
+  };
+}
+
+function argValue(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const records = Number(argValue('--records') ?? 50_000);
+  const repetitions = Number(argValue('--repetitions') ?? 3);
+  console.log(JSON.stringify(await benchComputeCeiling({ records, repetitions }), null, 2));
+}
