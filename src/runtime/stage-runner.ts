@@ -10,6 +10,9 @@ import { fusedOrigin, handOff } from './fusion.js';
 import type { AnyStageDescriptor } from '../stages/registry.js';
 import { StageStep, takeTopic } from './stage-step.js';
 
+/** Partitions whose batches one runner handles at the same time (at-least-once). */
+const PARTITIONS_CONCURRENTLY = 3;
+
 export interface FusedStage {
   stage: StageConfig;
   descriptor: AnyStageDescriptor;
@@ -54,6 +57,8 @@ export class StageRunner {
   private producer: ProducerPort | undefined;
   /** Newly assigned partitions whose state is restored before their first batch. */
   private toRestore = new Set<number>();
+  /** The restore in progress, if any (restores run one after another). */
+  private restoring: Promise<void> = Promise.resolve();
   private lag = new Map<number, number>();
   private lastBatchAt = 0;
   private running: Promise<void> | undefined;
@@ -94,6 +99,9 @@ export class StageRunner {
       fromBeginning: true,
       readCommitted: exactlyOnce,
       sessionTimeoutMs: this.o.stage.sessionTimeoutMs,
+      // while one partition's produce waits for the broker, another's batch is transformed;
+      // a transactional producer runs one transaction at a time, so exactly-once stays at one
+      partitionsConcurrently: exactlyOnce ? 1 : PARTITIONS_CONCURRENTLY,
     });
     this.consumer.onGroupJoin((assignment) => this.onAssignment(assignment));
     this.consumer.onCrash((err, restart) => {
@@ -123,6 +131,15 @@ export class StageRunner {
    * ours would overwrite theirs.
    */
   private async ensureState(partition: number, controls: BatchControls): Promise<void> {
+    if (this.steps.every((step) => step.holds(partition))) return;
+    // one restore at a time: partitions' batches run concurrently, and two restores of the
+    // same partition could overwrite state a batch has already moved on
+    const restore = this.restoring.then(() => this.restore(partition, controls));
+    this.restoring = restore.catch(() => undefined);
+    await restore;
+  }
+
+  private async restore(partition: number, controls: BatchControls): Promise<void> {
     if (this.steps.every((step) => step.holds(partition))) return;
     const partitions = [...new Set([partition, ...this.toRestore])];
     this.log.info({ partitions }, 'restoring partition state');

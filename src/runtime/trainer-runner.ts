@@ -191,7 +191,8 @@ export class TrainerRunner {
   private async onBatch(batch: ConsumedBatch, controls: BatchControls): Promise<void> {
     const trainer = this.trainer;
     if (!trainer) return;
-    const size = this.options.batchSize;
+    // Kafka bookkeeping (stats, commit) per stage batch; trainBatch cuts it into mini-batches
+    const size = this.o.stage.batchSize;
     for (let start = 0; start < batch.messages.length; start += size) {
       if (controls.isStale()) return;
       const chunk = batch.messages.slice(start, start + size);
