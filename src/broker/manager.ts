@@ -94,8 +94,12 @@ export class BrokerManager {
     return { running, bootstrap: state.bootstrap, version: state.version, nodes, saslSsl };
   }
 
-  /** Starts the cluster unless the same one already runs; returns its state. Idempotent. */
-  async start(options: BrokerStartOptions = {}): Promise<BrokerState & { alreadyRunning: boolean }> {
+  /**
+   * Starts the cluster unless the same one already runs; returns its state. Idempotent.
+   * When some nodes of the cluster died, only those start again, from their own storage,
+   * while the others keep serving (`restartedNodes` lists them).
+   */
+  async start(options: BrokerStartOptions = {}): Promise<BrokerState & { alreadyRunning: boolean; restartedNodes?: number[] }> {
     const count = options.brokers ?? 1;
     const security = options.security?.saslSsl ? options.security : undefined;
     if (security) checkSecurity(security);
@@ -112,7 +116,10 @@ export class BrokerManager {
       await this.waitReady(existing);
       return { ...existing, alreadyRunning: true };
     }
-    if (existing) await this.stop(); // some nodes died: bring the whole cluster down cleanly first
+    if (existing && existing.nodes.some((n) => alive(n.pid))) {
+      if (existing.nodes.length === count && securityFits(existing.saslSsl, security)) return this.restartDeadNodes(existing);
+      await this.stop(); // a partly running cluster of another shape: down cleanly first
+    }
 
     const { libs, version } = await provisionKafka(this.log);
     // SCRAM users live in the formatted storage: other users mean a fresh cluster
@@ -158,6 +165,29 @@ export class BrokerManager {
     await this.waitReady(state);
     if (state.saslSsl && security) await this.waitSaslSslReady(state.saslSsl, security.users[0]!);
     return { ...state, alreadyRunning: false };
+  }
+
+  /** Starts the dead nodes of a partly running cluster with their own storage, ports and settings. */
+  private async restartDeadNodes(state: BrokerState): Promise<BrokerState & { alreadyRunning: boolean; restartedNodes: number[] }> {
+    const { libs, version } = await provisionKafka(this.log);
+    if (version !== state.version) {
+      throw new ReviewflowError(ErrorCode.BROKER_START, `the running nodes are Kafka ${state.version}, but kafka/pom.xml now pins ${version}`, {
+        retriable: false,
+        hint: 'stop the cluster with `npx reviewflow broker stop`, then start it again',
+      });
+    }
+    const restartedNodes: number[] = [];
+    const nodes = state.nodes.map((node) => {
+      if (alive(node.pid)) return node;
+      const nodeDir = join(this.stateDir, 'nodes', String(node.nodeId));
+      restartedNodes.push(node.nodeId);
+      this.log(`node ${node.nodeId} is not running: starting it again`);
+      return { ...node, pid: this.spawnNode({ libs, nodeDir, propsPath: join(nodeDir, 'server.properties'), logDir: node.logDir }) };
+    });
+    const restarted: BrokerState = { ...state, nodes };
+    writeFileSync(this.statePath, JSON.stringify(restarted, null, 2));
+    await this.waitReady(restarted);
+    return { ...restarted, alreadyRunning: false, restartedNodes };
   }
 
   /** Stops every node (SIGTERM, then SIGKILL after a grace period). Data is kept unless purge. */

@@ -1,14 +1,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrokerManager } from '../../src/broker/manager.js';
 import { KafkaPort } from '../../src/kafka/index.js';
 import type { Topology } from '../../src/topology/index.js';
 import { writeTopologyFile } from '../helpers/cli.js';
 import { testTopology } from '../helpers/kafka.js';
-import { checkCleanAugmentGate, committed, isRunning, pidAlive, produceInputs, restartNode, startStages, stopProcess, summarizeLog, untilDrained, until, type StageProcess } from './helpers.js';
+import { checkCleanAugmentGate, committed, isRunning, pidAlive, produceInputs, startStages, stopProcess, summarizeLog, untilDrained, until, type StageProcess } from './helpers.js';
 
 /**
  * A 3-broker embedded KRaft cluster of its own; the topology's topics have replication 3
@@ -19,7 +18,6 @@ import { checkCleanAugmentGate, committed, isRunning, pidAlive, produceInputs, r
 const manager = new BrokerManager({ stateDir: mkdtempSync(join(tmpdir(), 'reviewflow-faults-cluster-')) });
 let kafka: KafkaPort;
 let bootstrap = '';
-let restartedPid: number | undefined;
 const processes: StageProcess[] = [];
 
 beforeAll(async () => {
@@ -28,11 +26,6 @@ beforeAll(async () => {
 }, 300_000);
 afterAll(async () => {
   for (const p of processes) await stopProcess(p, 10_000);
-  if (restartedPid !== undefined && pidAlive(restartedPid)) {
-    process.kill(restartedPid, 'SIGTERM');
-    for (let i = 0; i < 150 && pidAlive(restartedPid); i++) await sleep(200);
-    if (pidAlive(restartedPid)) process.kill(restartedPid, 'SIGKILL');
-  }
   await manager.stop({ purge: true });
 }, 300_000);
 
@@ -80,6 +73,7 @@ describe('3-broker cluster losing one broker mid-stream', () => {
     const offsets = await kafka.withAdmin((a) => a.describeTopics(['__consumer_offsets']));
     const coordinatorPartition = Math.abs(javaHashCode(clean.group!)) % offsets[0]!.partitions.length;
     const victim = offsets[0]!.partitions.find((p) => p.partition === coordinatorPartition)!.leader;
+    const survivors = manager.readState()!.nodes.filter((n) => n.nodeId !== victim).map((n) => n.pid);
     manager.killNode(victim, 'SIGKILL');
     const killedAt = Date.now();
     // the controller fences the dead broker after its session times out; until then its
@@ -101,11 +95,15 @@ describe('3-broker cluster losing one broker mid-stream', () => {
     const isrWhileDown = await kafka.withAdmin((a) => a.describeTopics([clean.input]));
     expect(isrWhileDown[0]!.partitions.every((p) => !p.isr.includes(victim))).toBe(true);
 
-    // bring the node back from its own storage; it rejoins and its replicas catch up
-    restartedPid = await restartNode(manager, victim);
+    // `broker start` brings back only the dead node, from its own storage, while the others
+    // keep serving; it rejoins and its replicas catch up
     const backAt = Date.now();
+    const back = await manager.start({ brokers: 3 });
+    expect(back.restartedNodes).toEqual([victim]);
+    expect(back.nodes.filter((n) => n.nodeId !== victim).map((n) => n.pid)).toEqual(survivors);
+    const restartedPid = back.nodes.find((n) => n.nodeId === victim)!.pid;
     await until('every replica back in sync', async () => {
-      if (!pidAlive(restartedPid!)) throw new Error(`the restarted node ${victim} exited; see ${manager.stateDir}/nodes/${victim}/logs`);
+      if (!pidAlive(restartedPid)) throw new Error(`the restarted node ${victim} exited; see ${manager.stateDir}/nodes/${victim}/logs`);
       const topics = await kafka.withAdmin((a) => a.describeTopics(declared));
       return topics.every((t) => t.partitions.every((p) => p.isr.length === 3)) ? true : undefined;
     }, 240_000, 1_000);

@@ -1,9 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { BrokerManager } from '../../src/broker/manager.js';
-import { provisionKafka } from '../../src/broker/provision.js';
 import { collectStatus, type StageStatus } from '../../src/cli/commands/status.js';
 import { IngestProducer } from '../../src/ingest/index.js';
 import type { KafkaPort } from '../../src/kafka/index.js';
@@ -148,29 +144,6 @@ export function repeated(ids: string[]): string[] {
   const twice = new Set<string>();
   for (const id of ids) (seen.has(id) ? twice : seen).add(id);
   return [...twice];
-}
-
-/**
- * Starts one node of a stopped-in-part embedded cluster again, from the same storage and
- * server.properties. BrokerManager.start() restarts the whole cluster once a node died,
- * and has no per-node start: this does what its private spawnNode does, for one node.
- * Returns the new pid; the caller kills it (the manager's state still names the old pid).
- */
-export async function restartNode(manager: BrokerManager, nodeId: number): Promise<number> {
-  const node = manager.readState()?.nodes.find((n) => n.nodeId === nodeId);
-  if (!node) throw new Error(`no node ${nodeId} in ${manager.stateDir}`);
-  const { libs } = await provisionKafka();
-  const nodeDir = join(manager.stateDir, 'nodes', String(nodeId));
-  const out = openSync(join(node.logDir, 'stdout.log'), 'a');
-  const child = spawn(
-    'java',
-    ['-Xms256m', '-Xmx1g', '-XX:+UseG1GC', '-Djava.awt.headless=true', `-Dlog4j2.configurationFile=${join(nodeDir, 'log4j2.properties')}`, `-Dkafka.logs.dir=${node.logDir}`, '-cp', `${libs}/*`, 'kafka.Kafka', join(nodeDir, 'server.properties')],
-    { detached: true, stdio: ['ignore', out, out] },
-  );
-  closeSync(out);
-  child.unref();
-  if (child.pid === undefined) throw new Error('could not start java');
-  return child.pid;
 }
 
 export function pidAlive(pid: number): boolean {

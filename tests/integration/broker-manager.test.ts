@@ -5,6 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { BrokerManager } from '../../src/broker/manager.js';
 import { KafkaPort } from '../../src/kafka/index.js';
 
+async function until(done: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 const port = (bootstrap: string): KafkaPort => new KafkaPort({ brokers: bootstrap.split(','), clientId: 'broker-test', connectionTimeoutMs: 3_000, requestTimeoutMs: 30_000 });
 
 describe('embedded broker', () => {
@@ -26,7 +34,7 @@ describe('embedded broker', () => {
     expect(manager.status().running).toBe(false);
   });
 
-  it('broker start --brokers 3 forms a KRaft cluster that takes a topic with replication factor 3', async () => {
+  it('broker start --brokers 3 forms a KRaft cluster that takes a topic with replication factor 3, and a second start brings back only a dead node', async () => {
     const manager = new BrokerManager({ stateDir: mkdtempSync(join(tmpdir(), 'rf-broker3-')) });
     try {
       const state = await manager.start({ brokers: 3 });
@@ -38,6 +46,15 @@ describe('embedded broker', () => {
         expect(p.replicas).toHaveLength(3);
         expect(p.isr).toHaveLength(3);
       }
+
+      manager.killNode(3);
+      await until(() => !manager.status().nodes.find((n) => n.nodeId === 3)!.alive);
+      expect(manager.status().running).toBe(false);
+      const again = await manager.start({ brokers: 3 });
+      expect(again.restartedNodes).toEqual([3]);
+      expect(again.nodes.slice(0, 2).map((n) => n.pid)).toEqual(state.nodes.slice(0, 2).map((n) => n.pid));
+      expect(manager.status().running).toBe(true);
+      expect((await kafka.withAdmin((a) => a.describeCluster())).brokers).toHaveLength(3);
     } finally {
       await manager.stop({ purge: true });
     }

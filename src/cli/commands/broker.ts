@@ -19,11 +19,15 @@ export function registerBroker(program: Command): void {
         const manager = new BrokerManager({ log: note });
         const users = opts.user.map(parseUserOption);
         const state = await manager.start({ brokers: opts.brokers, ...(opts.saslSsl || users.length > 0 ? { security: { saslSsl: true, users } } : {}) });
-        note(state.alreadyRunning ? `embedded Kafka ${state.version} already running at ${state.bootstrap}` : `embedded Kafka ${state.version} started at ${state.bootstrap}`);
+        const restarted = state.restartedNodes ?? [];
+        if (state.alreadyRunning) note(`embedded Kafka ${state.version} already running at ${state.bootstrap}`);
+        else if (restarted.length > 0) note(`embedded Kafka ${state.version}: node(s) ${restarted.join(', ')} started again; the cluster runs at ${state.bootstrap}`);
+        else note(`embedded Kafka ${state.version} started at ${state.bootstrap}`);
         if (state.saslSsl) note(`SASL_SSL (SCRAM-SHA-512) at ${state.saslSsl.bootstrap}; trust ${state.saslSsl.caPemPath}`);
         emit({
           running: true,
           alreadyRunning: state.alreadyRunning,
+          ...(restarted.length > 0 ? { restartedNodes: restarted } : {}),
           bootstrap: state.bootstrap,
           brokers: state.nodes.length,
           version: state.version,
