@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { ErrorCode, ReviewflowError } from '../errors.js';
 import { childLogger } from '../log.js';
 import type { BatchControls, ConsumedBatch, ConsumerPort, KafkaPort, OutgoingMessage, ProducerPort, TopicMessages } from '../kafka/index.js';
 import type { StageConfig } from '../topology/schema.js';
@@ -9,9 +10,6 @@ import { recordBatch } from '../telemetry/index.js';
 import { fusedOrigin, handOff } from './fusion.js';
 import type { AnyStageDescriptor } from '../stages/registry.js';
 import { StageStep, takeTopic } from './stage-step.js';
-
-/** Partitions whose batches one runner handles at the same time (at-least-once). */
-const PARTITIONS_CONCURRENTLY = 3;
 
 export interface FusedStage {
   stage: StageConfig;
@@ -57,8 +55,6 @@ export class StageRunner {
   private producer: ProducerPort | undefined;
   /** Newly assigned partitions whose state is restored before their first batch. */
   private toRestore = new Set<number>();
-  /** The restore in progress, if any (restores run one after another). */
-  private restoring: Promise<void> = Promise.resolve();
   private lag = new Map<number, number>();
   private lastBatchAt = 0;
   private running: Promise<void> | undefined;
@@ -90,6 +86,7 @@ export class StageRunner {
 
   /** Restores state, joins the group and starts consuming; resolves once consuming began. */
   async start(): Promise<void> {
+    await this.checkFusedInputsDrained();
     const exactlyOnce = this.o.delivery === 'exactly-once';
     this.producer = this.o.kafka.producer(exactlyOnce ? { transactionalId: `${this.group}.tx.${this.o.instanceIndex ?? 0}` } : {});
     await this.producer.connect();
@@ -99,9 +96,9 @@ export class StageRunner {
       fromBeginning: true,
       readCommitted: exactlyOnce,
       sessionTimeoutMs: this.o.stage.sessionTimeoutMs,
-      // while one partition's produce waits for the broker, another's batch is transformed;
-      // a transactional producer runs one transaction at a time, so exactly-once stays at one
-      partitionsConcurrently: exactlyOnce ? 1 : PARTITIONS_CONCURRENTLY,
+      // one batch at a time: with kafkajs handling partitions concurrently, a failover let
+      // a later batch of a partition commit while an earlier one failed (docs/RELIABILITY.md)
+      partitionsConcurrently: 1,
     });
     this.consumer.onGroupJoin((assignment) => this.onAssignment(assignment));
     this.consumer.onCrash((err, restart) => {
@@ -112,6 +109,24 @@ export class StageRunner {
     await this.running;
     const fused = this.steps.slice(1).map((s) => s.stage.id);
     this.log.info({ input: this.o.stage.input, delivery: this.o.delivery, ...(fused.length > 0 ? { fused } : {}) }, 'stage running');
+  }
+
+  /**
+   * A fused stage no longer reads its input topic: records a separate run of it left
+   * there unread would never be processed. Refuse to start rather than lose them.
+   */
+  private async checkFusedInputsDrained(): Promise<void> {
+    for (const step of this.steps.slice(1)) {
+      const group = step.stage.group ?? step.stage.id;
+      const { total } = await this.o.kafka.withAdmin((a) => a.groupLag(group, step.stage.input));
+      if (total > 0) {
+        throw new ReviewflowError(ErrorCode.INVALID_CONFIG, `stage ${step.stage.id} would be fused, but ${total} records on ${step.stage.input} are still unread by its group ${group}`, {
+          retriable: false,
+          hint: `run it without --fuse (or fuse: false) until \`reviewflow status\` shows its lag is 0, then fuse`,
+          details: { stage: step.stage.id, topic: step.stage.input, lag: total },
+        });
+      }
+    }
   }
 
   /** Stops fetching, lets the batch in hand finish and commit, leaves the group. */
@@ -131,15 +146,6 @@ export class StageRunner {
    * ours would overwrite theirs.
    */
   private async ensureState(partition: number, controls: BatchControls): Promise<void> {
-    if (this.steps.every((step) => step.holds(partition))) return;
-    // one restore at a time: partitions' batches run concurrently, and two restores of the
-    // same partition could overwrite state a batch has already moved on
-    const restore = this.restoring.then(() => this.restore(partition, controls));
-    this.restoring = restore.catch(() => undefined);
-    await restore;
-  }
-
-  private async restore(partition: number, controls: BatchControls): Promise<void> {
     if (this.steps.every((step) => step.holds(partition))) return;
     const partitions = [...new Set([partition, ...this.toRestore])];
     this.log.info({ partitions }, 'restoring partition state');

@@ -2,7 +2,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { generateReviews } from '../../src/generate/index.js';
 import { IngestProducer } from '../../src/ingest/index.js';
 import type { KafkaPort } from '../../src/kafka/index.js';
-import { decode } from '../../src/records/index.js';
+import { isReviewflowError } from '../../src/errors.js';
+import { decode, encode } from '../../src/records/index.js';
+import type { Review } from '../../src/records/types.js';
 import { Pipeline } from '../../src/runtime/pipeline.js';
 import { collectStatus } from '../../src/cli/commands/status.js';
 import type { StageCounters } from '../../src/runtime/counters.js';
@@ -103,6 +105,22 @@ describe('fused stages on a real broker', () => {
     const letters = await deadLetterSources(kafka, fused);
     expect(letters.map((l) => l.stage)).toEqual(['clean', 'clean', 'clean']);
     expect(letters.every((l) => l.topic === fused.ingest)).toBe(true);
+  });
+
+  it('a fused chain refuses to start while a fused stage’s own input topic holds records its group has not read', async () => {
+    const t = await topology('fused-undrained');
+    // as if clean had run on its own and augment not yet
+    const producer = kafka.producer();
+    await producer.connect();
+    const [first] = reviews;
+    const review: Review = { id: 'left-behind', text: String(first!.text), label: 1, source: 'test', ingestedAt: 0, augmented: false, parentId: null, lineage: { sourceTopic: t.ingest, sourcePartition: 0, sourceOffset: 0, stages: ['clean'] }, redactions: { email: 0, phone: 0, url: 0, card: 0 } };
+    await producer.send([{ topic: t.stages[0]!.output, messages: [{ key: review.id, value: encode('review', review) }] }]);
+    await producer.disconnect();
+    const pipeline = new Pipeline({ kafka, topology: t, stages: STAGES, instance: 'undrained', fuse: true });
+    const failure = await pipeline.start().then(() => undefined, (err: unknown) => err);
+    await pipeline.stop();
+    expect(isReviewflowError(failure) && failure.code).toBe('INVALID_CONFIG');
+    expect((failure as Error).message).toContain(`stage augment would be fused, but 1 records on ${t.stages[0]!.output} are still unread`);
   });
 
   it('a fused chain stopped halfway restores every stage’s state and counters and ends where one uninterrupted run does (exactly-once)', async () => {
