@@ -73,6 +73,20 @@ export function mapKafkaError(err: unknown, action: string): ReviewflowError {
   return new ReviewflowError(ErrorCode.KAFKA_FATAL, `${action}: ${message}`, { retriable: false, cause: err });
 }
 
+/**
+ * An idempotent producer whose sequence numbers the partition leader no longer accepts
+ * (after a leader change lost its last request, say). kafkajs gives up on it; the Java
+ * client's answer (KIP-360) is a new producer id, which is what ProducerPort does.
+ */
+export function isOutOfOrderSequence(err: unknown): boolean {
+  let e: unknown = isReviewflowError(err) ? err.cause : err;
+  while (e instanceof KafkaJSNonRetriableError || e instanceof KafkaJSNumberOfRetriesExceeded) {
+    if (e.cause === undefined || e.cause === e) break;
+    e = e.cause;
+  }
+  return e instanceof KafkaJSProtocolError && e.type === 'OUT_OF_ORDER_SEQUENCE_NUMBER';
+}
+
 /** Runs a Kafka call and rethrows its failure as a ReviewflowError. */
 export async function kafkaCall<T>(action: string, fn: () => Promise<T>): Promise<T> {
   try {

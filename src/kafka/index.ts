@@ -30,7 +30,7 @@ export class KafkaPort {
   }
 
   producer(options: ProducerOptions = {}): ProducerPort {
-    return new ProducerPort(this.client.producer(ProducerPort.options(options)), options.transactionalId !== undefined);
+    return new ProducerPort(() => this.client.producer(ProducerPort.options(options)), options.transactionalId !== undefined);
   }
 
   consumer(options: ConsumerOptions): ConsumerPort {

@@ -1,6 +1,6 @@
 import kafkajs, { type Producer, type Message } from 'kafkajs';
 import { withRetry } from '../util/retry.js';
-import { kafkaCall } from './errors.js';
+import { isOutOfOrderSequence, kafkaCall } from './errors.js';
 import type { OutgoingMessage, PartitionOffsetCommit, TopicMessages } from './types.js';
 
 const { Partitioners } = kafkajs;
@@ -64,11 +64,21 @@ export interface TransactionScope {
 
 export class ProducerPort {
   private connected = false;
+  private producer: Producer;
+  private replaced = 0;
 
+  /** `create` makes the kafkajs producer; it is called again when the producer id must change. */
   constructor(
-    private readonly producer: Producer,
+    private readonly create: () => Producer,
     readonly transactional: boolean,
-  ) {}
+  ) {
+    this.producer = create();
+  }
+
+  /** How often the producer id was replaced after OUT_OF_ORDER_SEQUENCE_NUMBER (see send). */
+  get resets(): number {
+    return this.replaced;
+  }
 
   static options(options: ProducerOptions): Parameters<InstanceType<typeof kafkajs.Kafka>['producer']>[0] {
     return {
@@ -96,8 +106,26 @@ export class ProducerPort {
   async send(batches: TopicMessages[]): Promise<void> {
     for (const request of splitRequests(batches.filter((b) => b.messages.length > 0))) {
       const topicMessages = request.map((b) => ({ topic: b.topic, messages: b.messages.map(toKafkaMessage) }));
-      await kafkaCall('produce', () => this.producer.sendBatch({ topicMessages, acks: -1 }));
+      try {
+        await kafkaCall('produce', () => this.producer.sendBatch({ topicMessages, acks: -1 }));
+      } catch (err) {
+        if (this.transactional || !isOutOfOrderSequence(err)) throw err;
+        // the leader refuses our sequence numbers for good: a new producer id, then the
+        // request again (its records may be in the log already: at-least-once allows that)
+        await this.replaceProducer();
+        await kafkaCall('produce', () => this.producer.sendBatch({ topicMessages, acks: -1 }));
+      }
     }
+  }
+
+  private async replaceProducer(): Promise<void> {
+    const old = this.producer;
+    this.producer = this.create();
+    this.connected = false;
+    this.replaced++;
+    // the old producer's connections may already be gone; its state is what we drop
+    await kafkaCall('disconnect producer', () => old.disconnect()).catch((err: unknown) => void err);
+    await this.connect();
   }
 
   /** Runs `work` in one Kafka transaction: all its sends and offsets commit together or not at all. */
