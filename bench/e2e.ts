@@ -156,10 +156,10 @@ async function maxRatePass(o: MaxRatePassOptions): Promise<MaxRateResult> {
   const { kafka, topology, records } = o;
   let versions = 0;
   const pipeline = new Pipeline({ kafka, topology, instance: 'bench', fuse: o.fuse, logger: o.logger, onModelPublished: () => versions++ });
-  const consumers = [...pipeline.stageRunners.map((r) => r.stepProgress().map((p) => p.stage).join('+')), ...pipeline.trainerRunners.map((r) => r.progress().stage)];
   const started = performance.now();
   await pipeline.start();
   const startedAll = performance.now();
+  const consumers = [...pipeline.chains.map((chain) => chain.join('+')), ...pipeline.trainerRunners.map((r) => r.progress().stage)];
   const done = await waitCaughtUp(pipeline, records);
   const stages = stageCounts(pipeline);
   await pipeline.stop();

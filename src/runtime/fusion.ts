@@ -6,7 +6,7 @@
  * first stage's input offset once everything it produced is acknowledged. The topics
  * between fused stages are not written.
  */
-import type { ConsumedBatch, ConsumedMessage, OutgoingMessage } from '../kafka/index.js';
+import type { ConsumedBatch, ConsumedMessage, KafkaPort, OutgoingMessage } from '../kafka/index.js';
 import type { StageConfig, Topology } from '../topology/index.js';
 import type { OriginOf } from './process-batch.js';
 
@@ -31,15 +31,16 @@ export interface FusionPlan {
  * output it reads when fusion is on, both run here, nobody else in the topology reads
  * that topic (it will stay empty), the two inputs have as many partitions (state is kept
  * per partition) and both stages run as many instances (a chain scales as one).
+ * `held` names stages that must keep reading their topic, with the reason.
  */
-export function planChains(topology: Topology, selected: StageConfig[], fuse: boolean): FusionPlan {
+export function planChains(topology: Topology, selected: StageConfig[], fuse: boolean, held: ReadonlyMap<string, string> = new Map()): FusionPlan {
   const order = (s: StageConfig): number => topology.stages.indexOf(s);
   const stages = [...selected].filter((s) => s.kind !== 'train').sort((a, b) => order(a) - order(b));
   const chains: Chain[] = [];
   const unfused: FusionPlan['unfused'] = [];
   for (const stage of stages) {
     const upstream = fuse ? chains.find((c) => c[c.length - 1]!.output === stage.input) : undefined;
-    const reason = upstream ? whyNotFused(topology, upstream[upstream.length - 1]!, stage) : undefined;
+    const reason = upstream ? (held.get(stage.id) ?? whyNotFused(topology, upstream[upstream.length - 1]!, stage)) : undefined;
     if (upstream && reason === undefined) {
       upstream.push(stage);
       continue;
@@ -59,6 +60,21 @@ function whyNotFused(topology: Topology, upstream: StageConfig, stage: StageConf
   }
   if (upstream.instances !== stage.instances) return `${upstream.id} and ${stage.id} run different instance counts; a chain scales as one`;
   return undefined;
+}
+
+/**
+ * Stages that would be fused but whose group has not read all of its input topic yet (a
+ * separate run left records there): fused, they would never read them. They run on
+ * their own until that lag is 0.
+ */
+export async function unreadInputs(kafka: KafkaPort, candidates: StageConfig[]): Promise<Map<string, string>> {
+  const held = new Map<string, string>();
+  for (const stage of candidates) {
+    const group = stage.group ?? stage.id;
+    const { total } = await kafka.withAdmin((a) => a.groupLag(group, stage.input));
+    if (total > 0) held.set(stage.id, `${total} records on ${stage.input} are still unread by its group ${group}; it reads them on its own first`);
+  }
+  return held;
 }
 
 /** The input offset a record of a fused stage traces back to, in the chain's first topic. */

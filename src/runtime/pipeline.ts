@@ -4,7 +4,7 @@ import type { KafkaPort } from '../kafka/index.js';
 import { childLogger } from '../log.js';
 import { getStage } from '../stages/registry.js';
 import type { StageConfig, Topology } from '../topology/index.js';
-import { planChains } from './fusion.js';
+import { planChains, unreadInputs } from './fusion.js';
 import { StageRunner, type StageProgress } from './stage-runner.js';
 import { TrainerRunner, type TrainerProgress } from './trainer-runner.js';
 
@@ -43,48 +43,67 @@ export function selectStages(topology: Topology, ids: string[] | undefined): Sta
 
 /**
  * Runs several stages of one topology in this process. Each stage (or each chain of fused
- * stages) is its own consumer-group member; each trainer too.
+ * stages) is its own consumer-group member; each trainer too. Stage runners exist once
+ * start() has planned them.
  */
 export class Pipeline {
   readonly stageRunners: StageRunner[] = [];
   readonly trainerRunners: TrainerRunner[] = [];
   private readonly log: Logger;
+  private readonly selected: StageConfig[];
+  private planned = false;
 
-  constructor(o: PipelineOptions) {
+  constructor(private readonly o: PipelineOptions) {
     this.log = o.logger ?? childLogger({ component: 'pipeline' });
-    const instance = o.instance ?? `${process.pid}`;
-    const selected = selectStages(o.topology, o.stages);
-    const plan = planChains(o.topology, selected, o.fuse ?? o.topology.fuse);
+    this.selected = selectStages(o.topology, o.stages);
+    for (const stage of this.selected) {
+      if (stage.kind !== 'train') continue;
+      this.trainerRunners.push(
+        new TrainerRunner({
+          kafka: o.kafka,
+          stage,
+          delivery: o.topology.delivery,
+          instance: `${stage.id}-${this.instance}`,
+          logger: this.log,
+          ...(o.onModelPublished ? { onPublished: o.onModelPublished } : {}),
+          ...(o.onCandidateRejected ? { onRejected: o.onCandidateRejected } : {}),
+        }),
+      );
+    }
+  }
+
+  private get instance(): string {
+    return this.o.instance ?? `${process.pid}`;
+  }
+
+  /** The stages each stage runner runs, fused ones joined (known once start() planned them). */
+  get chains(): string[][] {
+    return this.stageRunners.map((r) => r.stepProgress().map((p) => p.stage));
+  }
+
+  /**
+   * Plans which stages fuse (that needs the broker: a stage whose group left records
+   * unread on its topic must read them first), then makes one runner per chain.
+   */
+  private async planRunners(): Promise<void> {
+    const fuse = this.o.fuse ?? this.o.topology.fuse;
+    const downstream = fuse ? planChains(this.o.topology, this.selected, true).chains.flatMap((chain) => chain.slice(1)) : [];
+    const plan = planChains(this.o.topology, this.selected, fuse, await unreadInputs(this.o.kafka, downstream));
     for (const { stage, reason } of plan.unfused) this.log.info({ stage, reason }, 'stage not fused with its upstream');
     for (const [stage, ...fused] of plan.chains) {
       if (fused.length > 0) this.log.info({ stages: [stage.id, ...fused.map((f) => f.id)] }, 'stages fused: one consumer, records passed in memory');
       this.stageRunners.push(
         new StageRunner({
-          kafka: o.kafka,
+          kafka: this.o.kafka,
           stage,
           descriptor: getStage(stage.kind),
           fused: fused.map((f) => ({ stage: f, descriptor: getStage(f.kind) })),
-          delivery: o.topology.delivery,
-          instance: `${stage.id}-${instance}`,
-          instanceIndex: o.instanceIndex ?? 0,
+          delivery: this.o.topology.delivery,
+          instance: `${stage.id}-${this.instance}`,
+          instanceIndex: this.o.instanceIndex ?? 0,
           logger: this.log,
         }),
       );
-    }
-    for (const stage of selected) {
-      if (stage.kind === 'train') {
-        this.trainerRunners.push(
-          new TrainerRunner({
-            kafka: o.kafka,
-            stage,
-            delivery: o.topology.delivery,
-            instance: `${stage.id}-${instance}`,
-            logger: this.log,
-            ...(o.onModelPublished ? { onPublished: o.onModelPublished } : {}),
-            ...(o.onCandidateRejected ? { onRejected: o.onCandidateRejected } : {}),
-          }),
-        );
-      }
     }
   }
 
@@ -93,6 +112,10 @@ export class Pipeline {
   }
 
   async start(): Promise<void> {
+    if (!this.planned) {
+      this.planned = true;
+      await this.planRunners();
+    }
     await Promise.all(this.runners.map((r) => r.start()));
   }
 

@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import { ErrorCode, ReviewflowError } from '../errors.js';
 import { childLogger } from '../log.js';
 import type { BatchControls, ConsumedBatch, ConsumerPort, KafkaPort, OutgoingMessage, ProducerPort, TopicMessages } from '../kafka/index.js';
 import type { StageConfig } from '../topology/schema.js';
@@ -86,7 +85,6 @@ export class StageRunner {
 
   /** Restores state, joins the group and starts consuming; resolves once consuming began. */
   async start(): Promise<void> {
-    await this.checkFusedInputsDrained();
     const exactlyOnce = this.o.delivery === 'exactly-once';
     this.producer = this.o.kafka.producer(exactlyOnce ? { transactionalId: `${this.group}.tx.${this.o.instanceIndex ?? 0}` } : {});
     await this.producer.connect();
@@ -109,24 +107,6 @@ export class StageRunner {
     await this.running;
     const fused = this.steps.slice(1).map((s) => s.stage.id);
     this.log.info({ input: this.o.stage.input, delivery: this.o.delivery, ...(fused.length > 0 ? { fused } : {}) }, 'stage running');
-  }
-
-  /**
-   * A fused stage no longer reads its input topic: records a separate run of it left
-   * there unread would never be processed. Refuse to start rather than lose them.
-   */
-  private async checkFusedInputsDrained(): Promise<void> {
-    for (const step of this.steps.slice(1)) {
-      const group = step.stage.group ?? step.stage.id;
-      const { total } = await this.o.kafka.withAdmin((a) => a.groupLag(group, step.stage.input));
-      if (total > 0) {
-        throw new ReviewflowError(ErrorCode.INVALID_CONFIG, `stage ${step.stage.id} would be fused, but ${total} records on ${step.stage.input} are still unread by its group ${group}`, {
-          retriable: false,
-          hint: `run it without --fuse (or fuse: false) until \`reviewflow status\` shows its lag is 0, then fuse`,
-          details: { stage: step.stage.id, topic: step.stage.input, lag: total },
-        });
-      }
-    }
   }
 
   /** Stops fetching, lets the batch in hand finish and commit, leaves the group. */

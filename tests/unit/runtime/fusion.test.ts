@@ -41,6 +41,12 @@ describe('planChains', () => {
     expect(plan.unfused[0]!.reason).toContain('reviews.clean has other readers (audit)');
   });
 
+  it('planChains keeps a held stage on its own with the given reason, and fuses the rest', () => {
+    const plan = planChains(sentiment, [...sentiment.stages], true, new Map([['augment', '3 records on reviews.clean are still unread']]));
+    expect(ids(plan.chains)).toEqual([['clean'], ['augment', 'gate']]);
+    expect(plan.unfused).toEqual([{ stage: 'augment', reason: '3 records on reviews.clean are still unread' }]);
+  });
+
   it('planChains does not fuse across different partition counts or instance counts', () => {
     const partitions = withChanges((t) => {
       (t['topics'] as Record<string, { partitions: number }>)['reviews.augmented']!.partitions = 6;
