@@ -69,11 +69,14 @@ function whyNotFused(topology: Topology, upstream: StageConfig, stage: StageConf
  */
 export async function unreadInputs(kafka: KafkaPort, candidates: StageConfig[]): Promise<Map<string, string>> {
   const held = new Map<string, string>();
-  for (const stage of candidates) {
-    const group = stage.group ?? stage.id;
-    const { total } = await kafka.withAdmin((a) => a.groupLag(group, stage.input));
-    if (total > 0) held.set(stage.id, `${total} records on ${stage.input} are still unread by its group ${group}; it reads them on its own first`);
-  }
+  if (candidates.length === 0) return held;
+  await kafka.withAdmin(async (admin) => {
+    for (const stage of candidates) {
+      const group = stage.group ?? stage.id;
+      const { total } = await admin.groupLag(group, stage.input);
+      if (total > 0) held.set(stage.id, `${total} records on ${stage.input} are still unread by its group ${group}; it reads them on its own first`);
+    }
+  });
   return held;
 }
 

@@ -179,7 +179,7 @@ export class StageRunner {
     const now = Date.now();
     let input = chunk;
     this.steps.forEach((step, i) => {
-      const { routed, bookkeeping } = step.process(input, { instance: this.o.instance, nextOffset: () => nextOffset, now });
+      const { routed, bookkeeping } = step.process(input, { instance: this.o.instance, nextOffset, now });
       const next = this.steps[i + 1];
       if (next) {
         const outputs = takeTopic(routed.messages, step.stage.output);

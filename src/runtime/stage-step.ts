@@ -64,7 +64,7 @@ export class StageStep {
    * Runs the transform (and the stage's flush) over one chunk of a partition it holds.
    * `nextOffset` is the chain's input position once the chunk is done.
    */
-  process(chunk: ConsumedBatch, o: { instance: string; nextOffset: (routed: RoutedBatch) => number; now: number }): StepResult {
+  process(chunk: ConsumedBatch, o: { instance: string; nextOffset: number; now: number }): StepResult {
     const ctx = this.contexts.get(chunk.partition);
     if (!ctx) throw new Error(`stage ${this.stage.id} holds no state for partition ${chunk.partition} (a runtime bug)`);
     const routed = processBatch(chunk, {
@@ -81,7 +81,7 @@ export class StageStep {
       const emissions = this.descriptor.flush({ options: this.stage.options, state: ctx.state, instance: o.instance, position }, o.now);
       routeEmissions(emissions, undefined, { messages: routed.messages, counters: routed.counters, routes: this.routes, outputSources: routed.outputSources, onEmpty: () => {} });
     }
-    accumulate(ctx, routed.counters, o.nextOffset(routed));
+    accumulate(ctx, routed.counters, o.nextOffset);
     const bookkeeping: TopicMessages[] = [
       { topic: this.changelog, messages: changelogMessages(ctx, chunk.partition) },
       { topic: this.stats, messages: [statsMessage(ctx, chunk.partition, o.now)] },

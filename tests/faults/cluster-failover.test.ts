@@ -7,7 +7,8 @@ import { KafkaPort } from '../../src/kafka/index.js';
 import type { Topology } from '../../src/topology/index.js';
 import { writeTopologyFile } from '../helpers/cli.js';
 import { testTopology } from '../helpers/kafka.js';
-import { checkCleanAugmentGate, committed, isRunning, pidAlive, produceInputs, startStages, stopProcess, summarizeLog, untilDrained, until, type StageProcess } from './helpers.js';
+import { pidAlive } from '../helpers/process.js';
+import { checkCleanAugmentGate, committed, isRunning, produceInputs, startStages, stopProcess, summarizeLog, untilDrained, until, type StageProcess } from './helpers.js';
 
 /**
  * A 3-broker embedded KRaft cluster of its own; the topology's topics have replication 3

@@ -146,16 +146,6 @@ export function repeated(ids: string[]): string[] {
   return [...twice];
 }
 
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
-    throw err;
-  }
-}
-
 /** Waits until every listed stage's group has committed its whole input. */
 export async function untilDrained(kafka: KafkaPort, stages: StageConfig[], timeoutMs: number, guard?: () => void): Promise<void> {
   await until(`stages ${stages.map((s) => s.id).join(', ')} to reach lag 0`, async () => {

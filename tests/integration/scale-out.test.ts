@@ -12,6 +12,7 @@ import type { Topology } from '../../src/topology/index.js';
 import { CLI, writeTopologyFile } from '../helpers/cli.js';
 import { dropTopology, testKafka, testTopology } from '../helpers/kafka.js';
 import { topicCount } from '../helpers/pipeline.js';
+import { pidAlive } from '../helpers/process.js';
 
 /**
  * `run --stages clean --instances 2` as a user starts it: two worker processes share the
@@ -33,19 +34,9 @@ afterAll(async () => {
     child.kill('SIGTERM');
     if ((await Promise.race([supervisor!.exited.then(() => 'exited'), sleep(15_000)])) !== 'exited') child.kill('SIGKILL');
   }
-  for (const pid of workerPids) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  for (const pid of workerPids) if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
   await dropTopology(kafka, topology);
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
-    throw err;
-  }
-}
 
 interface Supervised {
   child: ChildProcess;
