@@ -184,7 +184,7 @@ async function repetition(topology: Topology, backlog: ConsumedMessage[][], back
   const trainStage = stage('train');
   const options = trainerOptions.parse(trainStage.options);
   const trainer = await Trainer.create(options, backend); // start-up (table allocation): not timed, as e2e leaves start() out of its after-start figure
-  const t = runTrainer(trainStage, trainer, gate.output, options.batchSize);
+  const t = runTrainer(trainStage, trainer, gate.output, options.miniBatchSize);
   trainer.dispose();
   return {
     seconds: { clean: clean.seconds, augment: augment.seconds, gate: gate.seconds, train: t.train, candidates: t.candidates },
@@ -205,7 +205,7 @@ export async function benchComputeCeiling(o: ComputeCeilingOptions = {}): Promis
   const topology = defaultTopology();
   const partitions = topology.topics[topology.ingest]?.partitions ?? 1;
   const backlog = rawBacklog(records, partitions);
-  const backend = await loadBackend();
+  const backend = await loadBackend(trainerOptions.parse(topology.stages.find((s) => s.kind === "train")!.options).backend);
   const reps: Repetition[] = [];
   for (let i = 0; i < count; i++) reps.push(await repetition(topology, backlog, backend, i));
   const stagesSeconds = median(reps.map((r) => r.seconds.clean + r.seconds.augment + r.seconds.gate));
@@ -217,7 +217,7 @@ export async function benchComputeCeiling(o: ComputeCeilingOptions = {}): Promis
     records,
     partitions,
     chunk: clean.batchSize,
-    trainChunk: trainerOptions.parse(trainStage.options).batchSize,
+    trainChunk: trainerOptions.parse(trainStage.options).miniBatchSize,
     backend: backend.backend,
     stagesOnly: { recordsPerSec: records / stagesSeconds, seconds: stagesSeconds },
     withTrain: { recordsPerSec: records / allSeconds, seconds: allSeconds },

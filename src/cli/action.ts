@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { BackendPreference } from '../trainer/index.js';
 import { CliContext, DEFAULT_TOPOLOGY } from './context.js';
 import { fail } from './output.js';
 
@@ -6,9 +7,9 @@ import { fail } from './output.js';
 export function action<A extends unknown[]>(fn: (ctx: CliContext, ...args: A) => Promise<void>): (...args: A) => Promise<void> {
   return async (...args: A) => {
     const command = args[args.length - 1] as Command;
-    const globals = command.optsWithGlobals<{ topology?: string }>();
+    const globals = command.optsWithGlobals<{ topology?: string; backend?: BackendPreference }>();
     try {
-      await fn(new CliContext(globals.topology ?? DEFAULT_TOPOLOGY), ...args);
+      await fn(new CliContext(globals.topology ?? DEFAULT_TOPOLOGY, { backend: globals.backend }), ...args);
     } catch (err) {
       fail(err);
     }

@@ -1,5 +1,6 @@
 import { KafkaPort } from '../kafka/index.js';
 import { loadTopology, type Topology } from '../topology/index.js';
+import type { BackendPreference } from '../trainer/index.js';
 import { readEnvironment, resolveKafkaSettings, type CliEnvironment } from './env.js';
 
 export const DEFAULT_TOPOLOGY = 'topologies/sentiment.yaml';
@@ -10,12 +11,15 @@ export class CliContext {
   private kafkaCache: KafkaPort | undefined;
   readonly env: CliEnvironment;
 
-  constructor(readonly topologyPath: string = DEFAULT_TOPOLOGY) {
+  constructor(
+    readonly topologyPath: string = DEFAULT_TOPOLOGY,
+    private readonly overrides: { backend?: BackendPreference | undefined } = {},
+  ) {
     this.env = readEnvironment();
   }
 
   get topology(): Topology {
-    this.topologyCache ??= loadTopology(this.topologyPath, { env: process.env });
+    this.topologyCache ??= withBackend(loadTopology(this.topologyPath, { env: process.env }), this.overrides.backend);
     return this.topologyCache;
   }
 
@@ -32,4 +36,10 @@ export class CliContext {
   hasBroker(): boolean {
     return resolveKafkaSettings(this.topology, this.env, { required: false }) !== undefined;
   }
+}
+
+/** `--backend` forces every trainer of the topology onto one TensorFlow.js backend. */
+function withBackend(topology: Topology, backend: BackendPreference | undefined): Topology {
+  if (!backend) return topology;
+  return { ...topology, stages: topology.stages.map((s) => (s.kind === 'train' ? { ...s, options: { ...s.options, backend } } : s)) };
 }

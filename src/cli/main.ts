@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { BACKEND_PREFERENCES } from '../trainer/options.js';
 import { configureLogging } from '../log.js';
 import { readEnvironment } from './env.js';
 import { DEFAULT_TOPOLOGY } from './context.js';
@@ -23,6 +24,7 @@ const program = new Command()
   .description('Kafka dataflow stream processor for continuous training on streaming reviews')
   .option('--topology <file>', 'topology file', DEFAULT_TOPOLOGY)
   .option('--otel <exporter>', 'export traces: console or otlp (OTEL_EXPORTER_OTLP_ENDPOINT)')
+  .addOption(new Option('--backend <name>', 'trainer backend (overrides the topology)').choices([...BACKEND_PREFERENCES]))
   .showHelpAfterError();
 
 // wire the SDK before any command runs, so every span of the run is exported

@@ -91,10 +91,36 @@ export class Featurizer {
     return tokens;
   }
 
-  /** The bucket ids of one text, as a fresh array (for holdout storage and tests). */
+  /**
+   * Appends the distinct bucket ids of `text` to `out`, sorted: the binarized features the
+   * model sees (a word said twice counts once). Returns the number of tokens.
+   */
+  featurizeDistinct(text: string, out: FeatureBuffer): number {
+    const from = out.length;
+    const tokens = this.featurize(text, out);
+    out.length = distinctSorted(out.data, from, out.length);
+    return tokens;
+  }
+
+  /** The distinct, sorted bucket ids of one text, as a fresh array (holdout storage, tests). */
   features(text: string): Int32Array {
     const buffer = new FeatureBuffer(64);
-    this.featurize(text, buffer);
+    this.featurizeDistinct(text, buffer);
     return buffer.data.slice(0, buffer.length);
   }
+}
+
+/**
+ * Sorts `data[from..to)` in place, removes repeats, and returns the new end. Sorting a
+ * document's few hundred ids costs less than a bucket-sized "seen" table would in memory.
+ */
+export function distinctSorted(data: Int32Array, from: number, to: number): number {
+  if (to - from < 2) return to;
+  data.subarray(from, to).sort();
+  let end = from + 1;
+  for (let i = from + 1; i < to; i++) {
+    const id = data[i]!;
+    if (id !== data[end - 1]) data[end++] = id;
+  }
+  return end;
 }

@@ -1,11 +1,11 @@
 export { ModelAssembler, type AssembleResult, type AssemblerOptions, type ModelUpdateRecord } from './assembler.js';
 export { assembleWeights, sha256Hex, splitIntoChunks, verifySha256, type AssembleWeightsResult, type SplitOptions } from './chunks.js';
-export { FeatureBuffer, Featurizer, type HashingParams } from './features.js';
+export { distinctSorted, FeatureBuffer, Featurizer, type HashingParams } from './features.js';
 export { decodeFloat16, encodeFloat16, fromFloat16Bits, toFloat16Bits } from './float16.js';
 export { loadModel, type LoadedModel, type Prediction } from './loaded-model.js';
 export { Predictor } from './predictor.js';
-export { buildRowLookup, Scorer, sigmoid, type ScoringWeights } from './scoring.js';
+export { documentScale, scoreDocument, scoreLogit, sigmoid, type ScoringWeights } from './scoring.js';
 export { ModelSlot, type SlotPredictions } from './slot.js';
 export { tokenize } from './tokenizer.js';
-export { deserializeWeights, serializeWeights, type WeightsSource } from './weights-format.js';
-export type { DenseLayerWeights, ModelWeights, OptimizerState, WeightEncoding } from './weights-types.js';
+export { denseWeights, deserializeWeights, serializeWeights, type WeightsSource } from './weights-format.js';
+export type { DenseTrainingState, ModelWeights, TrainingState, WeightEncoding } from './weights-types.js';

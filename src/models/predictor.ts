@@ -1,28 +1,24 @@
 import type { ModelVersion } from '../records/types.js';
 import { FeatureBuffer, Featurizer } from './features.js';
 import type { LoadedModel, Prediction } from './loaded-model.js';
-import { buildRowLookup, Scorer } from './scoring.js';
+import { scoreDocument, type ScoringWeights } from './scoring.js';
+import { denseWeights } from './weights-format.js';
 
 /**
- * Scores texts with one loaded model version. Inference is tiny (a few hundred
- * multiply-adds per token), so it is plain typed-array math: no tfjs, no backend.
+ * Scores texts with one loaded model version. Inference is a sum of one weight per
+ * distinct n-gram, so it is plain typed-array math: no tfjs, no backend.
  */
 export class Predictor {
   readonly manifest: ModelVersion;
   private readonly featurizer: Featurizer;
-  private readonly scorer: Scorer;
+  private readonly model: ScoringWeights;
   private readonly buffer = new FeatureBuffer(1 << 12);
 
   private constructor(loaded: LoadedModel) {
     const { weights } = loaded;
     this.manifest = loaded.manifest;
     this.featurizer = new Featurizer(weights.hashing);
-    this.scorer = new Scorer({
-      dim: weights.dim,
-      rows: weights.rows,
-      lookup: buildRowLookup(weights.rowIds, weights.hashing.buckets),
-      layers: weights.layers,
-    });
+    this.model = { bias: weights.bias, weights: denseWeights(weights) };
   }
 
   static fromLoaded(loaded: LoadedModel): Predictor {
@@ -42,12 +38,7 @@ export class Predictor {
 
   scoreText(text: string): number {
     this.buffer.clear();
-    this.featurizer.featurize(text, this.buffer);
-    return this.scorer.score(this.buffer.data, 0, this.buffer.length);
-  }
-
-  /** Scores already hashed features (the trainer's holdout). */
-  scoreFeatures(features: Int32Array): number {
-    return this.scorer.score(features, 0, features.length);
+    this.featurizer.featurizeDistinct(text, this.buffer);
+    return scoreDocument(this.model, this.buffer.data, 0, this.buffer.length);
   }
 }

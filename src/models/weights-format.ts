@@ -2,46 +2,60 @@ import { z } from 'zod';
 import { ErrorCode, fatal } from '../errors.js';
 import type { HashingParams } from './features.js';
 import { decodeFloat16, encodeFloat16 } from './float16.js';
-import type { DenseLayerWeights, ModelWeights, OptimizerState, WeightEncoding } from './weights-types.js';
+import type { DenseTrainingState, ModelWeights, TrainingState, WeightEncoding } from './weights-types.js';
 
 /**
  * The weights blob of a model version: "RFW1", a u32 (LE) header length, a small JSON
- * header naming every section, then 8-byte aligned binary sections (typed arrays, LE).
- * Big arrays are never JSON. Sections:
+ * header (scalars, and where each section lies), then 8-byte aligned binary sections
+ * (typed arrays, LE). Big arrays are never JSON. Sections:
  *   rowIndex   touched bucket ids, as a u32 list or a bitmap (whichever is smaller)
- *   rows       touched rows: float32, float16, or int8 with a float32 `rowScale` per row
- *   rowAccum   optional float32 Adagrad accumulator per row (exact resume)
- *   layerN.kernel/.bias (float32), optN.kernel/.bias (float32 Adagrad accumulators)
+ *   rows       effective weight per touched bucket: float32, float16, or int8 with a
+ *              float32 `rowScale` per block of 256 rows
+ *   weight, accum, positive, negative
+ *              float32 training state per touched bucket (exact resume), when present
+ * Format 1 (the embedding-bag model) is no longer read: such versions are reported corrupt.
  */
 const MAGIC = 0x31574652; // "RFW1" read as u32 LE
-const FORMAT = 1;
+const FORMAT = 2;
+const KIND = 'nb-logistic';
+/** int8 rows share one scale per block: small weights of rare rows keep some resolution. */
+const INT8_BLOCK = 256;
+const TRAINING_SECTIONS = ['weight', 'accum', 'positive', 'negative'] as const;
 
 export interface WeightsSource {
   hashing: HashingParams;
-  dim: number;
   encoding: WeightEncoding;
-  /** Sorted ascending bucket ids to store; every other row is all zero. */
+  bias: number;
+  defaultWeight: number;
+  /** Sorted ascending bucket ids to store; every other bucket has `defaultWeight`. */
   rowIds: Uint32Array;
-  /** The embedding rows: indexed by bucket id, or by `slotOf[bucket]` when `slotOf` is given. */
-  table: Float32Array;
-  /** Bucket id → row position in `table` (and in `optimizer.rowAccum`). */
-  slotOf?: Int32Array;
-  layers: DenseLayerWeights[];
-  /** Optimizer state to store for resume; `rowAccum` is indexed like `table`. */
-  optimizer?: OptimizerState;
+  /** Effective weight per bucket (bucket-indexed). */
+  effective: Float32Array;
+  /** Bucket-indexed training state and its scalars, for resume. */
+  training?: { dense: DenseTrainingState; scalars: Omit<TrainingState, keyof DenseTrainingState> };
 }
 
+const scalarsSchema = z.object({
+  bias: z.number(),
+  biasAccum: z.number(),
+  nbWeight: z.number(),
+  nbAccum: z.number(),
+  positives: z.number(),
+  negatives: z.number(),
+  steps: z.number(),
+  examplesSeen: z.number(),
+});
 const sectionSchema = z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]);
 const headerSchema = z.object({
   format: z.literal(FORMAT),
-  kind: z.literal('embedding-bag'),
+  kind: z.literal(KIND),
   hashing: z.object({ buckets: z.number().int().positive(), ngrams: z.number().int().positive(), seed: z.number().int() }),
-  dim: z.number().int().positive(),
   encoding: z.enum(['float32', 'float16', 'int8']),
   rowCount: z.number().int().nonnegative(),
   rowIndex: z.enum(['list', 'bitmap']),
-  layers: z.array(z.object({ inputs: z.number().int().positive(), outputs: z.number().int().positive() })),
-  optimizer: z.object({ name: z.enum(['adagrad', 'sgd']), steps: z.number(), examplesSeen: z.number() }).nullable(),
+  bias: z.number(),
+  defaultWeight: z.number(),
+  training: scalarsSchema.nullable(),
   sections: z.record(sectionSchema),
 });
 type WeightsHeader = z.infer<typeof headerSchema>;
@@ -53,22 +67,16 @@ function rowBytes(encoding: WeightEncoding): number {
 }
 
 export function serializeWeights(source: WeightsSource): Buffer {
-  const { hashing, dim, encoding, rowIds, layers, optimizer, slotOf } = source;
+  const { hashing, encoding, rowIds, training } = source;
   const count = rowIds.length;
   const bitmapBytes = Math.ceil(hashing.buckets / 8);
   const rowIndex: 'list' | 'bitmap' = count * 4 <= bitmapBytes ? 'list' : 'bitmap';
   const plan: Array<[string, number]> = [
     ['rowIndex', rowIndex === 'list' ? count * 4 : bitmapBytes],
-    ['rows', count * dim * rowBytes(encoding)],
+    ['rows', count * rowBytes(encoding)],
   ];
-  if (encoding === 'int8') plan.push(['rowScale', count * 4]);
-  const adagrad = optimizer?.name === 'adagrad';
-  if (adagrad) plan.push(['rowAccum', count * 4]);
-  layers.forEach((layer, i) => {
-    plan.push([`layer${i}.kernel`, layer.kernel.length * 4], [`layer${i}.bias`, layer.bias.length * 4]);
-    const acc = optimizer?.layers[i];
-    if (adagrad && acc) plan.push([`opt${i}.kernel`, acc.kernel.length * 4], [`opt${i}.bias`, acc.bias.length * 4]);
-  });
+  if (encoding === 'int8') plan.push(['rowScale', Math.ceil(count / INT8_BLOCK) * 4]);
+  if (training) for (const name of TRAINING_SECTIONS) plan.push([name, count * 4]);
   const sections: Record<string, [number, number]> = {};
   let bodyLength = 0;
   for (const [name, length] of plan) {
@@ -77,14 +85,14 @@ export function serializeWeights(source: WeightsSource): Buffer {
   }
   const header: WeightsHeader = {
     format: FORMAT,
-    kind: 'embedding-bag',
+    kind: KIND,
     hashing: { buckets: hashing.buckets, ngrams: hashing.ngrams, seed: hashing.seed },
-    dim,
     encoding,
     rowCount: count,
     rowIndex,
-    layers: layers.map((l) => ({ inputs: l.inputs, outputs: l.outputs })),
-    optimizer: optimizer ? { name: optimizer.name, steps: optimizer.steps, examplesSeen: optimizer.examplesSeen } : null,
+    bias: source.bias,
+    defaultWeight: source.defaultWeight,
+    training: training ? { ...training.scalars } : null,
     sections,
   };
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
@@ -94,64 +102,46 @@ export function serializeWeights(source: WeightsSource): Buffer {
   out.writeUInt32LE(MAGIC, 0);
   out.writeUInt32LE(headerBytes.length, 4);
   headerBytes.copy(out, 8);
-  const view = <T>(name: string, make: (buffer: ArrayBuffer, offset: number, length: number) => T, width: number): T => {
-    const [offset, length] = sections[name]!;
-    return make(out.buffer, out.byteOffset + bodyStart + offset, length / width);
-  };
-  const u32 = (b: ArrayBuffer, o: number, l: number): Uint32Array => new Uint32Array(b, o, l);
-  const f32 = (b: ArrayBuffer, o: number, l: number): Float32Array => new Float32Array(b, o, l);
+  const at = (name: string): number => out.byteOffset + bodyStart + sections[name]![0];
 
-  if (rowIndex === 'list') view('rowIndex', u32, 4).set(rowIds);
+  if (rowIndex === 'list') new Uint32Array(out.buffer, at('rowIndex'), count).set(rowIds);
   else {
-    const bitmap = view('rowIndex', (b, o, l) => new Uint8Array(b, o, l), 1);
+    const bitmap = new Uint8Array(out.buffer, at('rowIndex'), bitmapBytes);
     for (let r = 0; r < count; r++) {
       const id = rowIds[r]!;
       bitmap[id >>> 3]! |= 1 << (id & 7);
     }
   }
-  writeRows(source, sections, out, bodyStart);
-  if (adagrad && optimizer) {
-    const acc = view('rowAccum', f32, 4);
-    for (let r = 0; r < count; r++) acc[r] = optimizer.rowAccum[slotOf ? slotOf[rowIds[r]!]! : rowIds[r]!]!;
+  const gathered = gather(source.effective, rowIds);
+  writeRows(gathered, encoding, out, at);
+  if (training) {
+    for (const name of TRAINING_SECTIONS) new Float32Array(out.buffer, at(name), count).set(gather(training.dense[name], rowIds));
   }
-  layers.forEach((layer, i) => {
-    view(`layer${i}.kernel`, f32, 4).set(layer.kernel);
-    view(`layer${i}.bias`, f32, 4).set(layer.bias);
-    const acc = optimizer?.layers[i];
-    if (adagrad && acc) {
-      view(`opt${i}.kernel`, f32, 4).set(acc.kernel);
-      view(`opt${i}.bias`, f32, 4).set(acc.bias);
-    }
-  });
   return out;
 }
 
-function writeRows(source: WeightsSource, sections: Record<string, [number, number]>, out: Buffer, bodyStart: number): void {
-  const { dim, encoding, rowIds, table, slotOf } = source;
-  const count = rowIds.length;
-  const at = (r: number): number => (slotOf ? slotOf[rowIds[r]!]! : rowIds[r]!) * dim;
-  const [offset] = sections['rows']!;
-  const base = out.byteOffset + bodyStart + offset;
-  if (encoding === 'float32') {
-    const rows = new Float32Array(out.buffer, base, count * dim);
-    for (let r = 0; r < count; r++) rows.set(table.subarray(at(r), at(r) + dim), r * dim);
-  } else if (encoding === 'float16') {
-    const rows = new Uint16Array(out.buffer, base, count * dim);
-    const bits = new Uint32Array(table.buffer, table.byteOffset, table.length);
-    for (let r = 0; r < count; r++) encodeFloat16(table, at(r), rows, r * dim, dim, bits);
-  } else {
-    const rows = new Int8Array(out.buffer, base, count * dim);
-    const [scaleOffset] = sections['rowScale']!;
-    const scales = new Float32Array(out.buffer, out.byteOffset + bodyStart + scaleOffset, count);
-    for (let r = 0; r < count; r++) {
-      const src = at(r);
+function gather(dense: Float32Array, rowIds: Uint32Array): Float32Array {
+  const out = new Float32Array(rowIds.length);
+  for (let r = 0; r < rowIds.length; r++) out[r] = dense[rowIds[r]!]!;
+  return out;
+}
+
+function writeRows(values: Float32Array, encoding: WeightEncoding, out: Buffer, at: (name: string) => number): void {
+  const count = values.length;
+  if (encoding === 'float32') new Float32Array(out.buffer, at('rows'), count).set(values);
+  else if (encoding === 'float16') encodeFloat16(values, 0, new Uint16Array(out.buffer, at('rows'), count), 0, count);
+  else {
+    const rows = new Int8Array(out.buffer, at('rows'), count);
+    const scales = new Float32Array(out.buffer, at('rowScale'), Math.ceil(count / INT8_BLOCK));
+    for (let b = 0; b < scales.length; b++) {
+      const from = b * INT8_BLOCK;
+      const to = Math.min(count, from + INT8_BLOCK);
       let maxAbs = 0;
-      for (let k = 0; k < dim; k++) maxAbs = Math.max(maxAbs, Math.abs(table[src + k]!));
-      // Per-row scale: rare rows with small weights keep their resolution.
+      for (let r = from; r < to; r++) maxAbs = Math.max(maxAbs, Math.abs(values[r]!));
       const scale = maxAbs / 127;
-      scales[r] = scale;
+      scales[b] = scale;
       if (scale === 0) continue;
-      for (let k = 0; k < dim; k++) rows[r * dim + k] = Math.round(table[src + k]! / scale);
+      for (let r = from; r < to; r++) rows[r] = Math.round(values[r]! / scale);
     }
   }
 }
@@ -175,6 +165,8 @@ function parseHeader(bytes: Uint8Array): { header: WeightsHeader; bodyStart: num
   } catch (err) {
     throw corrupt('header is not JSON', err);
   }
+  const format = (json as { format?: unknown } | null)?.format;
+  if (format !== FORMAT) throw corrupt(`format ${String(format)} is not readable by this version (it reads format ${FORMAT}, the ${KIND} model)`);
   const parsed = headerSchema.safeParse(json);
   if (!parsed.success) throw corrupt(`header invalid: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
   return { header: parsed.data, bodyStart: align8(8 + headerLength) };
@@ -185,65 +177,44 @@ export function deserializeWeights(input: Uint8Array): ModelWeights {
   // Typed-array views need aligned offsets; Buffers sliced from a pool may not be.
   const bytes = input.byteOffset % 8 === 0 ? input : new Uint8Array(input);
   const { header, bodyStart } = parseHeader(bytes);
-  const { dim, rowCount: count, encoding, hashing } = header;
-  const section = (name: string, expected: number): [number, number] => {
+  const { rowCount: count, encoding, hashing } = header;
+  const section = (name: string, expected: number): number => {
     const entry = header.sections[name];
     if (!entry) throw corrupt(`missing section ${name}`);
     const [offset, length] = entry;
     if (length !== expected) throw corrupt(`section ${name} has ${length} bytes, expected ${expected}`);
     if (offset % 8 !== 0 || bodyStart + offset + length > bytes.length) throw corrupt(`section ${name} out of bounds`);
-    return [bytes.byteOffset + bodyStart + offset, length];
+    return bytes.byteOffset + bodyStart + offset;
   };
-  const f32 = (name: string, n: number): Float32Array => {
-    const [o] = section(name, n * 4);
-    return new Float32Array(bytes.buffer, o, n).slice();
-  };
+  const f32 = (name: string): Float32Array => new Float32Array(bytes.buffer, section(name, count * 4), count).slice();
 
   const rowIds = readRowIndex(bytes, header, section);
-  const rows = new Float32Array(count * dim);
-  if (encoding === 'float32') rows.set(new Float32Array(bytes.buffer, section('rows', count * dim * 4)[0], count * dim));
-  else if (encoding === 'float16') decodeFloat16(new Uint16Array(bytes.buffer, section('rows', count * dim * 2)[0], count * dim), rows);
+  const rows = new Float32Array(count);
+  if (encoding === 'float32') rows.set(new Float32Array(bytes.buffer, section('rows', count * 4), count));
+  else if (encoding === 'float16') decodeFloat16(new Uint16Array(bytes.buffer, section('rows', count * 2), count), rows);
   else {
-    const q = new Int8Array(bytes.buffer, section('rows', count * dim)[0], count * dim);
-    const scales = new Float32Array(bytes.buffer, section('rowScale', count * 4)[0], count);
-    for (let r = 0; r < count; r++) for (let k = 0; k < dim; k++) rows[r * dim + k] = q[r * dim + k]! * scales[r]!;
+    const q = new Int8Array(bytes.buffer, section('rows', count), count);
+    const blocks = Math.ceil(count / INT8_BLOCK);
+    const scales = new Float32Array(bytes.buffer, section('rowScale', blocks * 4), blocks);
+    for (let r = 0; r < count; r++) rows[r] = q[r]! * scales[Math.floor(r / INT8_BLOCK)]!;
   }
-
-  let inputs = dim;
-  const layers = header.layers.map((l, i) => {
-    if (l.inputs !== inputs) throw corrupt(`layer ${i} expects ${l.inputs} inputs, previous gives ${inputs}`);
-    inputs = l.outputs;
-    return { inputs: l.inputs, outputs: l.outputs, kernel: f32(`layer${i}.kernel`, l.inputs * l.outputs), bias: f32(`layer${i}.bias`, l.outputs) };
-  });
-  if (inputs !== 1) throw corrupt('the head must end in a single output');
-
-  let optimizer: OptimizerState | undefined;
-  if (header.optimizer) {
-    const adagrad = header.optimizer.name === 'adagrad';
-    optimizer = {
-      name: header.optimizer.name,
-      steps: header.optimizer.steps,
-      examplesSeen: header.optimizer.examplesSeen,
-      rowAccum: adagrad ? f32('rowAccum', count) : new Float32Array(0),
-      layers: adagrad
-        ? layers.map((l, i) => ({ kernel: f32(`opt${i}.kernel`, l.kernel.length), bias: f32(`opt${i}.bias`, l.bias.length) }))
-        : [],
-    };
-  }
-  return { hashing, dim, encoding, rowIds, rows, layers, optimizer };
+  const training: TrainingState | undefined = header.training
+    ? { ...header.training, weight: f32('weight'), accum: f32('accum'), positive: f32('positive'), negative: f32('negative') }
+    : undefined;
+  return { hashing, encoding, bias: header.bias, defaultWeight: header.defaultWeight, rowIds, rows, training };
 }
 
-function readRowIndex(bytes: Uint8Array, header: WeightsHeader, section: (name: string, expected: number) => [number, number]): Uint32Array {
+function readRowIndex(bytes: Uint8Array, header: WeightsHeader, section: (name: string, expected: number) => number): Uint32Array {
   const { rowCount: count, hashing } = header;
   if (header.rowIndex === 'list') {
-    const ids = new Uint32Array(bytes.buffer, section('rowIndex', count * 4)[0], count).slice();
+    const ids = new Uint32Array(bytes.buffer, section('rowIndex', count * 4), count).slice();
     for (let r = 0; r < count; r++) {
       if (ids[r]! >= hashing.buckets || (r > 0 && ids[r]! <= ids[r - 1]!)) throw corrupt('row index not sorted or out of range');
     }
     return ids;
   }
   const bitmapBytes = Math.ceil(hashing.buckets / 8);
-  const bitmap = new Uint8Array(bytes.buffer, section('rowIndex', bitmapBytes)[0], bitmapBytes);
+  const bitmap = new Uint8Array(bytes.buffer, section('rowIndex', bitmapBytes), bitmapBytes);
   const ids = new Uint32Array(count);
   let n = 0;
   for (let b = 0; b < bitmapBytes; b++) {
@@ -257,4 +228,12 @@ function readRowIndex(bytes: Uint8Array, header: WeightsHeader, section: (name: 
   }
   if (n !== count) throw corrupt('row bitmap has fewer rows than the header says');
   return ids;
+}
+
+/** The dense, bucket-indexed effective weights of decoded weights: what scoring reads. */
+export function denseWeights(weights: ModelWeights): Float32Array {
+  const dense = new Float32Array(weights.hashing.buckets).fill(weights.defaultWeight);
+  const { rowIds, rows } = weights;
+  for (let r = 0; r < rowIds.length; r++) dense[rowIds[r]!] = rows[r]!;
+  return dense;
 }

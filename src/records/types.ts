@@ -94,6 +94,16 @@ export interface ModelMetrics {
   holdoutAccuracyFullPrecision: number | null;
   holdoutSize: number;
   loss: number | null;
+  precision: number | null;
+  recall: number | null;
+  f1: number | null;
+  rocAuc: number | null;
+  /** Mean squared error of the holdout probabilities. */
+  brier: number | null;
+  /** Holdout counts at the 0.5 threshold. */
+  confusion: { truePositives: number; falsePositives: number; trueNegatives: number; falseNegatives: number } | null;
+  /** Predicted P(positive) against the observed share of positives, in ten bins. */
+  reliability: Array<{ from: number; to: number; count: number; meanPredicted: number; observedPositive: number }>;
 }
 
 /** models.updates: the manifest of one published model version. */
@@ -103,6 +113,10 @@ export interface ModelVersion {
   parentVersion: number | null;
   createdAt: number;
   backend: string;
+  /** `sparse` (typed arrays) or `tfjs` (every op on the backend). */
+  executor: string;
+  /** The backend's device, where it names one (the WebGPU adapter, CUDA). */
+  device: string | null;
   examplesSeen: number;
   offsets: PartitionOffset[];
   metrics: ModelMetrics;

@@ -19,6 +19,7 @@ export interface TrainerProgress {
   stage: string;
   model: string;
   backend: string;
+  executor: string;
   session: StageCounters;
   examplesSeen: number;
   published: number;
@@ -52,6 +53,7 @@ export class TrainerRunner {
   private consumer: ConsumerPort | undefined;
   private producer: ProducerPort | undefined;
   private backend = 'unknown';
+  private executor = 'unknown';
   private session = emptyCounters();
   private partitions = new Map<number, PartitionContext<undefined>>();
   private lag = new Map<number, number>();
@@ -84,6 +86,7 @@ export class TrainerRunner {
       stage: this.o.stage.id,
       model: this.options.model,
       backend: this.backend,
+      executor: this.executor,
       session: this.session,
       examplesSeen: stats?.examplesSeen ?? 0,
       published: this.published,
@@ -95,10 +98,12 @@ export class TrainerRunner {
   }
 
   async start(): Promise<void> {
-    const backend = await loadBackend();
-    this.backend = backend.backend;
-    this.log.info({ backend: backend.backend, skipped: backend.skipped }, 'training backend chosen');
+    const backend = await loadBackend(this.options.backend);
     this.trainer = await Trainer.create(this.options, backend);
+    const executor = this.trainer.executorChoice;
+    this.backend = backend.backend;
+    this.executor = executor.kind;
+    this.log.info({ backend: backend.backend, device: backend.device, skipped: backend.skipped, executor: executor.kind, why: executor.reason }, `training on ${backend.backend} with the ${executor.kind} executor`);
 
     const latest = await this.latestPublished();
     if (latest) {

@@ -1,4 +1,5 @@
 import { unitInterval } from '../models/hashing.js';
+import { binaryMetrics, reliabilityCurve, type BinaryMetrics, type ReliabilityBin } from './metrics.js';
 
 /** Salt so holdout membership is independent of the feature hash under the same seed. */
 const HOLDOUT_SALT = 0x686f6c64;
@@ -16,6 +17,13 @@ export interface HoldoutVerdicts {
   /** Entry ids (insertion sequence numbers) at scoring time, per ring position. */
   ids: Float64Array;
   correct: Uint8Array;
+}
+
+export interface HoldoutEvaluation {
+  accuracy: number | null;
+  metrics: BinaryMetrics | undefined;
+  reliability: ReliabilityBin[];
+  verdicts: HoldoutVerdicts;
 }
 
 const UNKNOWN = 255;
@@ -56,16 +64,25 @@ export class HoldoutSet {
   }
 
   /** Scores every entry (score ≥ 0.5 means positive); null accuracy if empty. */
-  evaluate(score: (features: Int32Array) => number): { accuracy: number | null; verdicts: HoldoutVerdicts } {
+  evaluate(score: (features: Int32Array) => number): HoldoutEvaluation {
     const n = this.features.length;
     const correct = new Uint8Array(n);
+    const scores = new Float64Array(n);
     let right = 0;
     for (let i = 0; i < n; i++) {
-      const ok = score(this.features[i]!) >= 0.5 === (this.labels[i] === 1);
+      const p = score(this.features[i]!);
+      scores[i] = p;
+      const ok = p >= 0.5 === (this.labels[i] === 1);
       correct[i] = ok ? 1 : 0;
       if (ok) right++;
     }
-    return { accuracy: n === 0 ? null : right / n, verdicts: { ids: this.ids.slice(0, n), correct } };
+    const labels = this.labels.subarray(0, n);
+    return {
+      accuracy: n === 0 ? null : right / n,
+      metrics: binaryMetrics(scores, labels),
+      reliability: n === 0 ? [] : reliabilityCurve(scores, labels),
+      verdicts: { ids: this.ids.slice(0, n), correct },
+    };
   }
 
   accuracy(score: (features: Int32Array) => number): number | null {

@@ -1,4 +1,4 @@
 export { loadBackend, type BackendInfo, type BackendName, type BackendPreference, type SkippedBackend, type Tf } from './backend.js';
-export { trainerOptions, type TrainerOptions } from './options.js';
+export { BACKEND_PREFERENCES, trainerOptions, type TrainerOptions } from './options.js';
 export { judgeCandidate, PublishSchedule, type GateDecision, type GateInput, type PublishPolicy } from './publisher.js';
 export { Trainer, type BatchReport, type Candidate, type TrainerStats, type TrainRecord } from './trainer.js';

@@ -2,17 +2,19 @@ import { ErrorCode, fatal } from '../errors.js';
 import { sha256Hex, splitIntoChunks } from '../models/chunks.js';
 import { Featurizer, type HashingParams } from '../models/features.js';
 import { loadModel } from '../models/loaded-model.js';
-import { Scorer } from '../models/scoring.js';
-import { deserializeWeights, serializeWeights } from '../models/weights-format.js';
-import type { DenseLayerWeights, ModelWeights, WeightEncoding } from '../models/weights-types.js';
-import type { ModelChunk, ModelVersion, Review } from '../records/types.js';
+import { scoreDocument, type ScoringWeights } from '../models/scoring.js';
+import { denseWeights, deserializeWeights, serializeWeights } from '../models/weights-format.js';
+import type { ModelWeights, WeightEncoding } from '../models/weights-types.js';
+import type { ModelChunk, ModelMetrics, ModelVersion, Review } from '../records/types.js';
 import type { BackendInfo } from './backend.js';
-import { DenseHead } from './dense-head.js';
-import { HoldoutSet, isHoldout, PrequentialWindow, type HoldoutVerdicts } from './evaluation.js';
+import { HoldoutSet, isHoldout, PrequentialWindow, type HoldoutEvaluation, type HoldoutVerdicts } from './evaluation.js';
+import { chooseExecutor, type ExecutorChoice, type ModelExecutor } from './executor.js';
+import { effectiveWeights, emptyState, loadRows, touchedBuckets } from './model-state.js';
 import { OffsetTracker } from './offsets.js';
 import type { TrainerOptions } from './options.js';
 import { judgeCandidate, PublishSchedule } from './publisher.js';
-import { SparseEmbedding } from './sparse-embedding.js';
+import { SparseExecutor } from './sparse-executor.js';
+import { TfjsExecutor } from './tfjs-executor.js';
 import { TrainBatchBuffer } from './train-batch-buffer.js';
 
 export interface TrainRecord {
@@ -48,6 +50,7 @@ export type Candidate =
 export interface TrainerStats {
   model: string;
   backend: string;
+  executor: string;
   examplesSeen: number;
   tokensSeen: number;
   batches: number;
@@ -64,7 +67,7 @@ export interface TrainerStats {
 
 interface Version {
   manifest: ModelVersion;
-  scorer: Scorer;
+  scorer: ScoringWeights;
   /** How it classified the holdout when it was a candidate (none after a restore). */
   verdicts: HoldoutVerdicts | undefined;
 }
@@ -77,26 +80,24 @@ const MAX_LOSS = 16.118;
 /**
  * The incremental trainer, without Kafka: the caller feeds batches with their input
  * positions, asks for candidates, and reports which were published. Everything here is
- * synchronous and deterministic for a given seed and input.
+ * synchronous and deterministic for a given seed, input and executor.
  *
- * Resume contract: a published blob holds the touched rows (in the published encoding),
- * the head, the optimizer state (row-wise and head Adagrad accumulators, float32) and the
- * step/example counters. Publishing snaps the trainer's own rows to their published
- * (compressed) values, so `restore(v)` followed by the same batches yields byte-identical
- * weights to a trainer that never stopped (tested). What does not carry over: the holdout
- * set and prequential window (evaluation state, refilled from new records), and batch
- * boundaries: after a restart Kafka may cut batches differently, which changes mini-batch
- * grouping but loses or repeats no record.
+ * Resume contract: a published blob holds the scoring weights (in the published encoding)
+ * and the exact float32 training state (weights, Adagrad accumulators, Naive Bayes counts,
+ * scalars, step and example counters), so `restore(v)` followed by the same batches yields
+ * byte-identical state to a trainer that never stopped (tested). What does not carry over:
+ * the holdout set and prequential window (evaluation state, refilled from new records),
+ * and batch boundaries: after a restart Kafka may cut batches differently, which changes
+ * mini-batch grouping but loses or repeats no record.
  */
 export class Trainer {
   readonly options: TrainerOptions;
   readonly backend: BackendInfo;
+  readonly executorChoice: ExecutorChoice;
   private readonly hashing: HashingParams;
   private readonly featurizer: Featurizer;
-  private readonly embedding: SparseEmbedding;
-  private readonly head: DenseHead;
+  private readonly executor: ModelExecutor;
   private readonly batch = new TrainBatchBuffer();
-  private readonly pooled: Float32Array;
   private readonly holdout: HoldoutSet;
   private readonly prequential: PrequentialWindow;
   private readonly offsets = new OffsetTracker();
@@ -107,6 +108,7 @@ export class Trainer {
   private steps = 0;
   private published = 0;
   private rejected = 0;
+  private touchedRows = 0;
   private lastRejection: string | null = null;
   private lastHoldoutAccuracy: number | null = null;
   private nextVersion = 1;
@@ -118,9 +120,9 @@ export class Trainer {
     this.backend = backend;
     this.hashing = { buckets: options.buckets, ngrams: options.ngrams, seed: options.seed };
     this.featurizer = new Featurizer(this.hashing);
-    this.embedding = new SparseEmbedding(options);
-    this.head = new DenseHead({ tf: backend.tf, ...options });
-    this.pooled = new Float32Array(options.batchSize * options.dim);
+    this.executorChoice = chooseExecutor(options.executor, backend);
+    const model = { buckets: options.buckets, smoothing: options.smoothing };
+    this.executor = this.executorChoice.kind === 'tfjs' ? new TfjsExecutor({ tf: backend.tf, ...model }) : new SparseExecutor(model);
     this.holdout = new HoldoutSet(options.holdoutMax);
     this.prequential = new PrequentialWindow(options.prequentialWindow);
     this.schedule = new PublishSchedule({
@@ -135,10 +137,10 @@ export class Trainer {
     return new Trainer(options, backend);
   }
 
-  /** Trains on one batch (cut into mini-batches of `batchSize`). Synchronous and bounded. */
+  /** Trains on one batch (cut into mini-batches of `miniBatchSize`). Synchronous and bounded. */
   trainBatch(records: readonly TrainRecord[]): BatchReport {
     const started = performance.now();
-    const { holdoutFraction, seed } = this.options;
+    const { holdoutFraction, seed, augmentedWeight } = this.options;
     const report: BatchReport = {
       records: records.length,
       trained: 0,
@@ -172,14 +174,13 @@ export class Trainer {
         }
         continue;
       }
-      report.tokens += this.featurizer.featurize(review.text, batch.featureBuffer);
-      batch.close(label, !review.augmented);
+      report.tokens += this.featurizer.featurizeDistinct(review.text, batch.featureBuffer);
+      batch.close(label, review.augmented ? augmentedWeight : 1, !review.augmented);
       if (review.augmented) report.augmented++;
     }
-    this.embedding.assignSlots(batch.features, 0, batch.featureBuffer.length);
     let lossSum = 0;
-    for (let first = 0; first < batch.count; first += this.options.batchSize) {
-      const last = Math.min(batch.count, first + this.options.batchSize);
+    for (let first = 0; first < batch.count; first += this.options.miniBatchSize) {
+      const last = Math.min(batch.count, first + this.options.miniBatchSize);
       lossSum += this.trainMiniBatch(first, last, report);
     }
     report.trained = batch.count;
@@ -194,62 +195,50 @@ export class Trainer {
 
   /** Returns the summed loss of the examples, scored before their update. */
   private trainMiniBatch(first: number, last: number, report: BatchReport): number {
-    const { optimizer, learningRate, lrDecay, epochsPerBatch } = this.options;
+    const { learningRate, epochsPerBatch } = this.options;
     const batch = this.batch;
-    const n = last - first;
-    const labels = batch.labels.subarray(first, last);
+    const probabilities = this.executor.train(
+      { features: batch.features, offsets: batch.offsets, labels: batch.labels, weights: batch.weights, first, last },
+      { learningRate, epochs: epochsPerBatch },
+    );
     let lossSum = 0;
-    for (let epoch = 0; epoch < epochsPerBatch; epoch++) {
-      const lr = optimizer === 'sgd' ? learningRate / (1 + lrDecay * this.examplesSeen) : learningRate;
-      this.embedding.pool(batch, first, last, this.pooled);
-      const { probabilities, gradPooled } = this.head.step(this.pooled, labels, n, lr);
-      if (epoch === 0) {
-        for (let i = 0; i < n; i++) {
-          const p = probabilities[i]!;
-          const positive = labels[i] === 1;
-          const loss = Math.min(MAX_LOSS, -Math.log(positive ? p : 1 - p));
-          lossSum += loss;
-          if (batch.evaluate[first + i] === 1) {
-            const correct = p >= 0.5 === positive;
-            this.prequential.record(correct, loss);
-            report.prequentialScored++;
-            if (correct) report.prequentialCorrect++;
-          }
-        }
+    for (let i = first; i < last; i++) {
+      const p = probabilities[i - first]!;
+      const positive = batch.labels[i] === 1;
+      const loss = Math.min(MAX_LOSS, -Math.log(positive ? p : 1 - p));
+      lossSum += loss;
+      if (batch.evaluate[i] === 1) {
+        const correct = p >= 0.5 === positive;
+        this.prequential.record(correct, loss);
+        report.prequentialScored++;
+        if (correct) report.prequentialCorrect++;
       }
-      // The head's loss is a batch mean; the rows get each example's own gradient.
-      this.embedding.update(batch, first, last, gradPooled, { learningRate: lr, gradScale: n });
-      this.steps++;
-      report.steps++;
     }
+    this.steps += epochsPerBatch;
+    report.steps += epochsPerBatch;
     return lossSum;
   }
 
   /**
-   * Forms a candidate version when one is due: scores it on the holdout (full precision,
-   * then as published) and applies the publish gate. Every candidate becomes the
-   * trainer's own state (the rows snap to their published, rounded values), so a trainer
-   * restored from a published version continues exactly as this one does.
-   */
-  /**
    * A candidate when one is due (every N examples or T ms); with `final`, whenever anything
-   * was trained since the last one, so a draining trainer publishes what it learned.
+   * was trained since the last one, so a draining trainer publishes what it learned. It is
+   * scored on the holdout at full precision and as published, and passes the publish gate
+   * or is rejected.
    */
   maybeCandidate(now: number, options: { final?: boolean } = {}): Candidate | undefined {
     if (!(options.final ? this.schedule.pending() : this.schedule.due(now))) return undefined;
     if (this.options.holdoutFraction > 0 && this.holdout.size === 0) return undefined;
     this.schedule.restart(now);
-    // Scoring reads the live arena (hot rows packed together): far faster than the
-    // decoded blob's bucket-ordered rows.
-    const live = this.liveScorer();
     const bytes = this.serialize(this.options.compression);
-    const decoded = deserializeWeights(bytes);
+    const live = this.liveWeights();
+    const publishedWeights: ScoringWeights =
+      this.options.compression === 'float32' ? live : { bias: live.bias, weights: denseWeights(deserializeWeights(bytes)) };
     // float32 publishes the weights as they are: one scoring gives both figures.
-    const fullPrecision = this.options.compression === 'float32' ? undefined : this.holdout.accuracy((f) => live.score(f, 0, f.length));
-    this.embedding.setRows(decoded.rowIds, decoded.rows);
-    const { accuracy: holdoutAccuracy, verdicts } = this.holdout.evaluate((f) => live.score(f, 0, f.length));
+    const fullPrecision = publishedWeights === live ? undefined : this.holdout.accuracy(scorer(live));
+    const evaluation = this.holdout.evaluate(scorer(publishedWeights));
+    const holdoutAccuracy = evaluation.accuracy;
     const published = this.lastPublished;
-    const baseline = published ? this.holdout.baselineAccuracy((f) => published.scorer.score(f, 0, f.length)) : undefined;
+    const baseline = published ? this.holdout.baselineAccuracy(scorer(published.scorer)) : undefined;
     this.lastHoldoutAccuracy = holdoutAccuracy;
     const decision = judgeCandidate({ candidate: holdoutAccuracy, baseline, holdoutSize: this.holdout.size, acceptMargin: this.options.acceptMargin });
     if (!decision.accept) {
@@ -264,25 +253,39 @@ export class Trainer {
       parentVersion: this.lastPublished?.manifest.version ?? null,
       createdAt: now,
       backend: this.backend.backend,
+      executor: this.executor.kind,
+      device: this.backend.device ?? null,
       examplesSeen: this.examplesSeen,
       offsets: this.offsets.snapshot(),
-      metrics: {
-        prequentialAccuracy: this.prequential.accuracy(),
-        holdoutAccuracy,
-        holdoutAccuracyFullPrecision: fullPrecision === undefined ? holdoutAccuracy : fullPrecision,
-        holdoutSize: this.holdout.size,
-        loss: this.prequential.meanLoss(),
-      },
-      configJson: JSON.stringify({ kind: 'embedding-bag', ...this.options }),
+      metrics: this.metrics(evaluation, fullPrecision),
+      configJson: JSON.stringify({ kind: 'nb-logistic', ...this.options }),
       hashing: { ...this.hashing },
       weights: { encoding: this.options.compression, sha256: sha256Hex(bytes), bytes: bytes.length, chunks: 0 },
     };
     const chunks = splitIntoChunks({ model: manifest.model, version, bytes, maxChunkBytes: this.options.maxChunkBytes });
     manifest.weights.chunks = chunks.length;
-    this.pending.set(version, { manifest, scorer: this.snapshotScorer(decoded.layers), verdicts });
+    this.pending.set(version, { manifest, scorer: publishedWeights, verdicts: evaluation.verdicts });
     // Candidates whose publication failed are never acked: keep only the newest few.
     for (const v of this.pending.keys()) if (this.pending.size > MAX_PENDING) this.pending.delete(v);
     return { kind: 'publish', manifest, chunks };
+  }
+
+  private metrics(evaluation: HoldoutEvaluation, fullPrecision: number | null | undefined): ModelMetrics {
+    const m = evaluation.metrics;
+    return {
+      prequentialAccuracy: this.prequential.accuracy(),
+      holdoutAccuracy: evaluation.accuracy,
+      holdoutAccuracyFullPrecision: fullPrecision === undefined ? evaluation.accuracy : fullPrecision,
+      holdoutSize: this.holdout.size,
+      loss: this.prequential.meanLoss(),
+      precision: m?.precision ?? null,
+      recall: m?.recall ?? null,
+      f1: m?.f1 ?? null,
+      rocAuc: m?.rocAuc ?? null,
+      brier: m?.brier ?? null,
+      confusion: m ? { truePositives: m.truePositives, falsePositives: m.falsePositives, trueNegatives: m.trueNegatives, falseNegatives: m.falseNegatives } : null,
+      reliability: evaluation.reliability,
+    };
   }
 
   /**
@@ -302,20 +305,27 @@ export class Trainer {
   }
 
   /**
-   * Continues from a published version: its weights, optimizer state, counters and input
-   * offsets (the caller seeks to `manifest.offsets`). The holdout and prequential window
-   * start empty; they are evaluation state, rebuilt from the records that follow.
+   * Continues from a published version: its training state, counters and input offsets
+   * (the caller seeks to `manifest.offsets`). The holdout and prequential window start
+   * empty; they are evaluation state, rebuilt from the records that follow.
    */
   restore(manifest: ModelVersion, weightsBytes: Uint8Array): void {
     const { weights } = loadModel(manifest, weightsBytes);
     this.checkCompatible(manifest, weights);
-    const sameOptimizer = weights.optimizer?.name === this.options.optimizer;
-    this.embedding.reset(weights.rowIds, weights.rows, sameOptimizer ? weights.optimizer?.rowAccum : undefined);
-    this.head.load(weights.layers, sameOptimizer ? (weights.optimizer?.layers ?? []) : []);
-    this.examplesSeen = manifest.examplesSeen;
-    this.steps = weights.optimizer?.steps ?? 0;
+    const training = weights.training;
+    if (!training) {
+      throw fatal(ErrorCode.INVALID_CONFIG, `cannot resume ${manifest.model} v${manifest.version}: it carries no training state`, {
+        hint: 'train under a new model name',
+      });
+    }
+    const state = emptyState(this.options.buckets);
+    loadRows(state, weights.rowIds, training);
+    this.executor.load(state);
+    this.touchedRows = weights.rowIds.length;
+    this.examplesSeen = training.examplesSeen;
+    this.steps = training.steps;
     this.offsets.load(manifest.offsets);
-    this.lastPublished = { manifest, scorer: this.snapshotScorer(weights.layers), verdicts: undefined };
+    this.lastPublished = { manifest, scorer: { bias: weights.bias, weights: denseWeights(weights) }, verdicts: undefined };
     this.holdout.setBaseline(undefined);
     this.pending.clear();
     this.nextVersion = manifest.version + 1;
@@ -324,15 +334,11 @@ export class Trainer {
 
   private checkCompatible(manifest: ModelVersion, weights: ModelWeights): void {
     const o = this.options;
-    const shapes = JSON.stringify(this.head.shapes());
-    const theirs = JSON.stringify(weights.layers.map((l) => ({ inputs: l.inputs, outputs: l.outputs })));
     const differences = [
       manifest.model !== o.model ? `model ${manifest.model} ≠ ${o.model}` : '',
       weights.hashing.buckets !== o.buckets ? `buckets ${weights.hashing.buckets} ≠ ${o.buckets}` : '',
       weights.hashing.ngrams !== o.ngrams ? `ngrams ${weights.hashing.ngrams} ≠ ${o.ngrams}` : '',
       weights.hashing.seed !== o.seed ? `seed ${weights.hashing.seed} ≠ ${o.seed}` : '',
-      weights.dim !== o.dim ? `dim ${weights.dim} ≠ ${o.dim}` : '',
-      shapes !== theirs ? `head layers ${theirs} ≠ ${shapes}` : '',
     ].filter((d) => d !== '');
     if (differences.length > 0) {
       throw fatal(ErrorCode.INVALID_CONFIG, `cannot resume ${manifest.model} v${manifest.version}: ${differences.join('; ')}`, {
@@ -341,7 +347,7 @@ export class Trainer {
     }
   }
 
-  /** The current weights as a blob (float32 by default: exact, for tests and debugging). */
+  /** The current weights and training state as a blob (float32 by default: exact, for tests and debugging). */
   exportWeights(encoding: WeightEncoding = 'float32'): Buffer {
     return this.serialize(encoding);
   }
@@ -349,13 +355,14 @@ export class Trainer {
   /** P(positive) of one text under the current full-precision weights. */
   score(text: string): number {
     const features = this.featurizer.features(text);
-    return this.liveScorer().score(features, 0, features.length);
+    return scoreDocument(this.liveWeights(), features, 0, features.length);
   }
 
   stats(): TrainerStats {
     return {
       model: this.options.model,
       backend: this.backend.backend,
+      executor: this.executor.kind,
       examplesSeen: this.examplesSeen,
       tokensSeen: this.tokensSeen,
       batches: this.batches,
@@ -367,44 +374,49 @@ export class Trainer {
       prequentialAccuracy: this.prequential.accuracy(),
       lastHoldoutAccuracy: this.lastHoldoutAccuracy,
       holdoutSize: this.holdout.size,
-      touchedRows: this.embedding.touchedCount,
+      touchedRows: this.touchedRows,
     };
   }
 
   dispose(): void {
-    this.head.dispose();
+    this.executor.dispose();
   }
 
   private serialize(encoding: WeightEncoding): Buffer {
-    const adagrad = this.options.optimizer === 'adagrad';
+    const state = this.executor.state();
+    const { bias, weights, defaultWeight } = effectiveWeights(state, this.options.smoothing);
+    const rowIds = touchedBuckets(state);
+    this.touchedRows = rowIds.length;
     return serializeWeights({
       hashing: this.hashing,
-      dim: this.options.dim,
       encoding,
-      rowIds: this.embedding.touchedIds(),
-      table: this.embedding.arena,
-      slotOf: this.embedding.slotOf,
-      layers: this.head.weights(),
-      optimizer: {
-        name: this.options.optimizer,
-        rowAccum: adagrad ? this.embedding.accum : new Float32Array(0),
-        layers: this.head.accumulators(),
-        steps: this.steps,
-        examplesSeen: this.examplesSeen,
+      bias,
+      defaultWeight,
+      rowIds,
+      effective: weights,
+      training: {
+        dense: state,
+        scalars: {
+          bias: state.bias,
+          biasAccum: state.biasAccum,
+          nbWeight: state.nbWeight,
+          nbAccum: state.nbAccum,
+          positives: state.positives,
+          negatives: state.negatives,
+          steps: this.steps,
+          examplesSeen: this.examplesSeen,
+        },
       },
     });
   }
 
-  /** Scores with the current weights (reads the live arena; the head is copied). */
-  private liveScorer(): Scorer {
-    return new Scorer({ dim: this.options.dim, rows: this.embedding.arena, lookup: this.embedding.slotOf, layers: this.head.weights() });
+  /** The current full-precision scoring weights. */
+  private liveWeights(): ScoringWeights {
+    const { bias, weights } = effectiveWeights(this.executor.state(), this.options.smoothing);
+    return { bias, weights };
   }
+}
 
-  /**
-   * A frozen copy of the current rows in slot order, to re-score a published version on
-   * later holdouts. Slots assigned later lie past its end and read as zero, as they were.
-   */
-  private snapshotScorer(layers: DenseLayerWeights[]): Scorer {
-    return new Scorer({ dim: this.options.dim, rows: this.embedding.snapshotRows(), lookup: this.embedding.slotOf, layers });
-  }
+function scorer(model: ScoringWeights): (features: Int32Array) => number {
+  return (features) => scoreDocument(model, features, 0, features.length);
 }

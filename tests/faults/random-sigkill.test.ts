@@ -65,7 +65,7 @@ afterAll(() => {
 function tuned(stage: StageConfig): StageConfig {
   // small batches: many commits, so the kill lands between or inside them; short session: fast takeover
   const common = { ...stage, sessionTimeoutMs: 6_000 };
-  if (stage.kind === 'train') return { ...common, batchSize: 250, options: { ...stage.options, buckets: 65_536, dim: 8, batchSize: 250, publishEveryExamples: 1_000, publishEveryMs: 1_500 } };
+  if (stage.kind === 'train') return { ...common, batchSize: 250, options: { ...stage.options, buckets: 65_536, miniBatchSize: 250, publishEveryExamples: 1_000, publishEveryMs: 1_500 } };
   return { ...common, batchSize: 50 };
 }
 

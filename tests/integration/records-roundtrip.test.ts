@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { encode, decodeAny } from '../../src/records/index.js';
 import type { ModelVersion, Review } from '../../src/records/types.js';
 import { testKafka, uniquePrefix } from '../helpers/kafka.js';
+import { metricsFixture } from '../unit/models/fixtures.js';
 
 const kafka = testKafka();
 const topic = `${uniquePrefix('records')}roundtrip`;
@@ -23,10 +24,12 @@ const manifest: ModelVersion = {
   parentVersion: 2,
   createdAt: 1_700_000_000_000,
   backend: 'cpu',
+  executor: 'sparse',
+  device: null,
   examplesSeen: 42_000,
   offsets: [{ topic: 'reviews.accepted', partition: 0, offset: 1000 }],
-  metrics: { prequentialAccuracy: 0.81, holdoutAccuracy: 0.8, holdoutAccuracyFullPrecision: 0.801, holdoutSize: 500, loss: 0.4 },
-  configJson: '{"dim":16}',
+  metrics: metricsFixture({ prequentialAccuracy: 0.81, holdoutAccuracy: 0.8, holdoutAccuracyFullPrecision: 0.801, holdoutSize: 500, loss: 0.4 }),
+  configJson: '{"kind":"nb-logistic"}',
   hashing: { buckets: 1_048_576, ngrams: 2, seed: 42 },
   weights: { encoding: 'float16', sha256: 'ab'.repeat(32), bytes: 1234, chunks: 2 },
 };

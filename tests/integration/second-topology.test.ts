@@ -60,8 +60,8 @@ describe('two-models topology on a real broker', () => {
     // each model published under its own name with its own hyper-parameters
     const { versions } = await readModelHistory(kafka, stageOf('train-small').output);
     const expected = {
-      'sentiment-small': { buckets: 262_144, dim: 8, ngrams: 1, compression: 'float16' },
-      'sentiment-wide': { buckets: 524_288, dim: 32, ngrams: 2, compression: 'int8' },
+      'sentiment-small': { buckets: 262_144, ngrams: 1, compression: 'float16' },
+      'sentiment-wide': { buckets: 2_097_152, ngrams: 2, compression: 'int8' },
     } as const;
     for (const [model, want] of Object.entries(expected)) {
       const mine = versions.filter((v) => v.model === model);
@@ -71,7 +71,7 @@ describe('two-models topology on a real broker', () => {
         expect(v.hashing, model).toEqual({ buckets: want.buckets, ngrams: want.ngrams, seed: 42 });
         expect(v.weights.encoding, model).toBe(want.compression);
         const config = JSON.parse(v.configJson) as Record<string, unknown>;
-        expect(config, model).toMatchObject({ model, buckets: want.buckets, dim: want.dim, ngrams: want.ngrams });
+        expect(config, model).toMatchObject({ model, buckets: want.buckets, ngrams: want.ngrams });
       }
       expect(mine.map((v) => v.version), model).toEqual(mine.map((_, i) => i + 1));
     }

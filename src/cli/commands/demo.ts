@@ -79,7 +79,7 @@ export function registerDemo(program: Command): void {
           onModelPublished: (m) => {
             versions++;
             const pct = (x: number | null): string => (x == null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
-            progress?.log(`model ${m.model} v${m.version} published: holdout ${pct(m.metrics.holdoutAccuracy)}, prequential ${pct(m.metrics.prequentialAccuracy)}, ${m.examplesSeen} examples, ${(m.weights.bytes / 1024).toFixed(0)} KiB ${m.weights.encoding}, backend ${m.backend}`);
+            progress?.log(`model ${m.model} v${m.version} published: holdout ${pct(m.metrics.holdoutAccuracy)}, prequential ${pct(m.metrics.prequentialAccuracy)}, ${m.examplesSeen} examples, ${(m.weights.bytes / 1024).toFixed(0)} KiB ${m.weights.encoding}, ${m.backend} backend, ${m.executor} executor`);
             if (opts.versions !== undefined && versions >= opts.versions) reachedVersions();
           },
           onCandidateRejected: (reason) => {

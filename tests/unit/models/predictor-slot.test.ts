@@ -5,10 +5,10 @@ import { batches, positioned, syntheticReviews } from '../trainer/fixtures.js';
 import { makeVersion } from './fixtures.js';
 
 describe('Predictor', () => {
-  it('scores like the trainer (to 1e-3) from the assembled, compressed weights', async () => {
+  it('scores like the trainer from the assembled, compressed weights (within the compression error)', async () => {
     const backend = await loadBackend('cpu');
-    for (const compression of ['float16', 'int8'] as const) {
-      const trainer = await Trainer.create(trainerOptions.parse({ buckets: 2 ** 16, publishEveryExamples: 1, hidden: 4, compression, maxChunkBytes: 4096 }), backend);
+    for (const [compression, tolerance] of [['float16', 2e-3], ['int8', 2e-2]] as const) {
+      const trainer = await Trainer.create(trainerOptions.parse({ buckets: 2 ** 16, publishEveryExamples: 1, compression, maxChunkBytes: 4096 }), backend);
       for (const batch of batches(positioned(syntheticReviews(2000, 21)), 200)) trainer.trainBatch(batch);
       const candidate = trainer.maybeCandidate(1);
       if (candidate?.kind !== 'publish') throw new Error('expected a candidate');
@@ -20,8 +20,8 @@ describe('Predictor', () => {
       const predictor = Predictor.fromLoaded(result.model);
       const texts = ['a great and wonderful film', 'the plot was dull and a waste', 'unseen words only zyzzyva', ''];
       const predictions = predictor.predict(texts);
-      // the trainer snapped to the published weights, so its own scoring is the reference
-      texts.forEach((text, i) => expect(Math.abs(predictions[i]!.score - trainer.score(text))).toBeLessThan(1e-3));
+      // the trainer scores at full precision: the gap is what the encoding costs
+      texts.forEach((text, i) => expect(Math.abs(predictions[i]!.score - trainer.score(text))).toBeLessThan(tolerance));
       expect(predictions.slice(0, 2).map((p) => p.label)).toEqual([1, 0]);
       trainer.dispose();
     }

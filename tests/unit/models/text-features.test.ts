@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Featurizer, tokenize } from '../../../src/models/index.js';
+import { FeatureBuffer, Featurizer, tokenize } from '../../../src/models/index.js';
 
 describe('tokenize', () => {
   it('lower-cases, splits on non-letters/digits and splits contractions like the Penn Treebank', () => {
@@ -20,26 +20,39 @@ describe('tokenize', () => {
 describe('Featurizer', () => {
   const featurizer = new Featurizer({ buckets: 2 ** 20, ngrams: 2, seed: 1 });
 
+  /** Bucket ids in emission order, repeats kept. */
+  const raw = (f: Featurizer, text: string): number[] => {
+    const buffer = new FeatureBuffer(16);
+    f.featurize(text, buffer);
+    return [...buffer.data.subarray(0, buffer.length)];
+  };
+
   it('emits one unigram per token and one bigram per adjacent pair, all inside the bucket range', () => {
-    const f = featurizer.features('a good film today');
+    const f = raw(featurizer, 'a good film today');
     expect(f.length).toBe(4 + 3);
     for (const b of f) expect(b >= 0 && b < 2 ** 20).toBe(true);
   });
 
+  it('gives the model each distinct feature once, sorted (binarized)', () => {
+    const f = [...featurizer.features('good good good film')];
+    expect(f).toEqual([...new Set(raw(featurizer, 'good good good film'))].sort((a, b) => a - b));
+    expect(f.length).toBe(2 + 2); // good, film, "good good", "good film"
+  });
+
   it('hashes bigrams order-sensitively and the same words to the same buckets', () => {
-    const ab = featurizer.features('not good');
-    const ba = featurizer.features('good not');
+    const ab = raw(featurizer, 'not good');
+    const ba = raw(featurizer, 'good not');
     // features come as: not, good, "not good"  /  good, not, "good not"
     expect(ab[0]).toBe(ba[1]);
     expect(ab[1]).toBe(ba[0]);
     expect(ab[2]).not.toBe(ba[2]);
-    expect([...featurizer.features('NOT GOOD')]).toEqual([...ab]);
+    expect(raw(featurizer, 'NOT GOOD')).toEqual(ab);
   });
 
   it('changes buckets with the seed and supports trigrams', () => {
     const other = new Featurizer({ buckets: 2 ** 20, ngrams: 2, seed: 2 });
     expect([...other.features('not good')]).not.toEqual([...featurizer.features('not good')]);
     const tri = new Featurizer({ buckets: 2 ** 20, ngrams: 3, seed: 1 });
-    expect(tri.features('one two three').length).toBe(3 + 2 + 1);
+    expect(raw(tri, 'one two three').length).toBe(3 + 2 + 1);
   });
 });

@@ -1,32 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { hasCode } from '../../../src/errors.js';
-import { deserializeWeights, fromFloat16Bits, serializeWeights, toFloat16Bits, type WeightEncoding } from '../../../src/models/index.js';
+import { denseWeights, deserializeWeights, fromFloat16Bits, toFloat16Bits, type WeightEncoding } from '../../../src/models/index.js';
 import { seededRandom } from '../../../src/trainer/random.js';
-import { DIM, HASHING, randomModel } from './fixtures.js';
+import { randomModel, serializeRandom } from './fixtures.js';
 
 function roundTrip(encoding: WeightEncoding, rows = 500): { source: ReturnType<typeof randomModel>; decoded: ReturnType<typeof deserializeWeights>; bytes: Buffer } {
   const source = randomModel(1, rows);
-  const bytes = serializeWeights({
-    hashing: HASHING,
-    dim: DIM,
-    encoding,
-    rowIds: source.rowIds,
-    table: source.table,
-    layers: [{ inputs: DIM, outputs: 1, kernel: source.kernel, bias: source.bias }],
-  });
+  const bytes = serializeRandom(1, encoding, rows);
   return { source, decoded: deserializeWeights(bytes), bytes };
 }
 
-function maxRowError(source: ReturnType<typeof randomModel>, decoded: ReturnType<typeof deserializeWeights>, relativeTo: 'value' | 'rowMax'): number {
+/** Worst error of a stored row, relative to its value, or to the largest value of its int8 block. */
+function maxRowError(source: ReturnType<typeof randomModel>, decoded: ReturnType<typeof deserializeWeights>, relativeTo: 'value' | 'block'): number {
   let worst = 0;
+  const blockMax = (r: number): number => {
+    let max = 0;
+    for (let k = Math.floor(r / 256) * 256; k < Math.min(decoded.rowIds.length, Math.floor(r / 256) * 256 + 256); k++) max = Math.max(max, Math.abs(source.effective[decoded.rowIds[k]!]!));
+    return max;
+  };
   decoded.rowIds.forEach((id, r) => {
-    let rowMax = 0;
-    for (let k = 0; k < DIM; k++) rowMax = Math.max(rowMax, Math.abs(source.table[id * DIM + k]!));
-    for (let k = 0; k < DIM; k++) {
-      const want = source.table[id * DIM + k]!;
-      const err = Math.abs(decoded.rows[r * DIM + k]! - want);
-      worst = Math.max(worst, err / (relativeTo === 'value' ? Math.max(Math.abs(want), 2 ** -14) : rowMax));
-    }
+    const want = source.effective[id]!;
+    const err = Math.abs(decoded.rows[r]! - want);
+    worst = Math.max(worst, err / (relativeTo === 'value' ? Math.max(Math.abs(want), 2 ** -14) : blockMax(r)));
   });
   return worst;
 }
@@ -57,21 +52,32 @@ describe('weights format', () => {
   it('round-trips float32 exactly', () => {
     const { source, decoded } = roundTrip('float32');
     expect(maxRowError(source, decoded, 'value')).toBe(0);
-    expect([...decoded.layers[0]!.kernel]).toEqual([...source.kernel]);
+    expect([decoded.bias, decoded.defaultWeight]).toEqual([source.bias, source.defaultWeight]);
+    // untouched buckets read as the default weight: pruning them loses nothing
+    expect([...denseWeights(decoded)]).toEqual([...source.effective]);
   });
 
-  it('round-trips float16 within 2^-11 relative error and int8 within half a step of the row scale', () => {
+  it('carries the training state exactly, whatever the encoding of the scoring weights', () => {
+    const { source, decoded } = roundTrip('int8');
+    const training = decoded.training!;
+    expect(training).toMatchObject(source.training.scalars);
+    for (const name of ['weight', 'accum', 'positive', 'negative'] as const) {
+      expect([...training[name]]).toEqual([...decoded.rowIds].map((id) => source.training.dense[name][id]!));
+    }
+  });
+
+  it('round-trips float16 within 2^-11 relative error and int8 within half a step of the block scale', () => {
     expect(maxRowError(roundTrip('float16').source, roundTrip('float16').decoded, 'value')).toBeLessThanOrEqual(2 ** -11);
     const int8 = roundTrip('int8');
-    expect(maxRowError(int8.source, int8.decoded, 'rowMax')).toBeLessThanOrEqual(0.5 / 127 + 1e-6);
+    expect(maxRowError(int8.source, int8.decoded, 'block')).toBeLessThanOrEqual(0.5 / 127 + 1e-6);
   });
 
   it('stores touched rows only and shrinks with the encoding', () => {
     const f32 = roundTrip('float32');
     expect([...f32.decoded.rowIds]).toEqual([...f32.source.rowIds]);
     const sizes = (['float32', 'float16', 'int8'] as const).map((e) => roundTrip(e).bytes.length);
-    expect(sizes[0]).toBeLessThan(500 * (4 * DIM + 4) + 1024); // far below the 4096-bucket table
-    expect(sizes[1]).toBeLessThan(sizes[0]! * 0.6);
+    expect(sizes[0]).toBeLessThan(500 * (4 + 4 + 16) + 1024); // far below the 4096-bucket table
+    expect(sizes[1]).toBeLessThan(sizes[0]! - 500 * 2 + 16);
     expect(sizes[2]).toBeLessThan(sizes[1]!);
   });
 
@@ -83,7 +89,7 @@ describe('weights format', () => {
 
   it('rejects garbage and truncated blobs with MODEL_CORRUPT', () => {
     const { bytes } = roundTrip('float16');
-    for (const bad of [Buffer.from('nope nope nope'), bytes.subarray(0, bytes.length - 16), Buffer.concat([bytes.subarray(0, 8), Buffer.from('{"format":2}')])]) {
+    for (const bad of [Buffer.from('nope nope nope'), bytes.subarray(0, bytes.length - 16), Buffer.concat([bytes.subarray(0, 8), Buffer.from('{"format":2}')]), legacyFormat(bytes)]) {
       let error: unknown;
       try {
         deserializeWeights(bad);
@@ -94,3 +100,12 @@ describe('weights format', () => {
     }
   });
 });
+
+/** The same blob claiming format 1 (the retired embedding-bag model). */
+function legacyFormat(bytes: Buffer): Buffer {
+  const copy = Buffer.from(bytes);
+  const headerLength = copy.readUInt32LE(4);
+  const header = copy.subarray(8, 8 + headerLength).toString('utf8').replace('"format":2', '"format":1');
+  Buffer.from(header, 'utf8').copy(copy, 8);
+  return copy;
+}

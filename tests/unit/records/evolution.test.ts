@@ -4,6 +4,7 @@ import { decode, encodeWith, schemaRegistry, RECORD_NAMES, type SchemaVersion } 
 
 interface RecordField {
   name: string;
+  type: avro.Type;
   defaultValue(): unknown;
 }
 
@@ -27,10 +28,19 @@ function pairs(): [label: string, reader: SchemaVersion, writer: SchemaVersion][
 
 /** What a reader must see for a writer value: shared fields kept, new fields at their default. */
 function expectResolved(reader: SchemaVersion, writer: SchemaVersion, written: Record<string, unknown>, read: Record<string, unknown>): void {
-  const writerFields = new Set(fieldsOf(writer.type).map((f) => f.name));
-  for (const field of fieldsOf(reader.type)) {
-    if (writerFields.has(field.name)) expect(read[field.name], field.name).toEqual(written[field.name]);
-    else expect(read[field.name], `${field.name} default`).toEqual(field.defaultValue());
+  expectRecordResolved(reader.type, writer.type, written, read, '');
+}
+
+/** Field by field, into nested records (a newer reader may add fields to a nested record). */
+function expectRecordResolved(reader: avro.Type, writer: avro.Type, written: Record<string, unknown>, read: Record<string, unknown>, path: string): void {
+  const writerFields = new Map(fieldsOf(writer).map((f) => [f.name, f]));
+  for (const field of fieldsOf(reader)) {
+    const name = `${path}${field.name}`;
+    const theirs = writerFields.get(field.name);
+    if (!theirs) expect(read[field.name], `${name} default`).toEqual(field.defaultValue());
+    else if (field.type.typeName === 'record' && theirs.type.typeName === 'record') {
+      expectRecordResolved(field.type, theirs.type, written[field.name] as Record<string, unknown>, read[field.name] as Record<string, unknown>, `${name}.`);
+    } else expect(read[field.name], name).toEqual(written[field.name]);
   }
 }
 

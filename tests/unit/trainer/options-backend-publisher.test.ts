@@ -4,7 +4,7 @@ import { judgeCandidate, loadBackend, PublishSchedule, trainerOptions } from '..
 describe('trainerOptions', () => {
   it('fills documented defaults', () => {
     const o = trainerOptions.parse({});
-    expect(o).toMatchObject({ buckets: 2 ** 20, ngrams: 2, holdoutFraction: 0.1, acceptMargin: 0.01, compression: 'float16', maxChunkBytes: 900_000 });
+    expect(o).toMatchObject({ buckets: 2 ** 22, ngrams: 3, executor: 'auto', backend: 'auto', holdoutFraction: 0.1, acceptMargin: 0.01, compression: 'float16', maxChunkBytes: 900_000 });
   });
 
   it('rejects a non-power-of-two bucket count and unknown keys instead of clamping', () => {
@@ -13,8 +13,8 @@ describe('trainerOptions', () => {
     expect(bad.error?.issues[0]?.message).toMatch(/power of two/);
     expect(trainerOptions.safeParse({ learningRat: 0.1 }).success).toBe(false);
     expect(trainerOptions.safeParse({ compression: 'float8' }).success).toBe(false);
-    const huge = trainerOptions.safeParse({ buckets: 2 ** 24, dim: 32 });
-    expect(huge.error?.issues[0]?.message).toMatch(/at most 2\^28/);
+    expect(trainerOptions.safeParse({ backend: 'cuda' }).success).toBe(false);
+    expect(trainerOptions.safeParse({ augmentedWeight: 1.5 }).success).toBe(false);
   });
 });
 
@@ -23,14 +23,19 @@ describe('loadBackend', () => {
     const info = await loadBackend('auto');
     expect(info.backend).toBe('cpu');
     expect(info.tf.getBackend()).toBe('cpu');
-    expect(info.skipped.map((s) => s.backend)).toEqual(['tensorflow-gpu', 'tensorflow']);
+    expect(info.skipped.map((s) => s.backend)).toEqual(['tensorflow-gpu', 'webgpu', 'tensorflow']);
     for (const s of info.skipped) expect(s.reason.length).toBeGreaterThan(10);
     expect(await loadBackend('auto')).toBe(info); // chosen once per process
   });
 
-  it('skips native backends on request', async () => {
+  it('skips the other backends when one is forced', async () => {
     const info = await loadBackend('cpu');
-    expect(info.skipped.every((s) => s.reason === 'backend preference is cpu')).toBe(true);
+    expect(info.skipped.map((s) => s.backend)).toEqual(['tensorflow-gpu', 'webgpu', 'tensorflow']);
+    expect(info.skipped.every((s) => s.reason === 'backend forced to cpu')).toBe(true);
+  });
+
+  it('fails with the reason when a forced backend cannot start', async () => {
+    await expect(loadBackend('tensorflow')).rejects.toThrow(/no TensorFlow.js backend could start \(tensorflow\): tensorflow: /);
   });
 });
 

@@ -25,6 +25,16 @@ describe('Trainer learning', () => {
     expect(candidate.manifest.metrics.holdoutSize).toBeGreaterThan(400);
     expect(candidate.manifest.metrics.holdoutAccuracy).toBeGreaterThan(0.95);
     expect(candidate.manifest.metrics.prequentialAccuracy).toBeGreaterThan(0.9);
+    const { metrics } = candidate.manifest;
+    const c = metrics.confusion!;
+    // the manifest's figures agree with its own confusion matrix
+    expect(c.truePositives + c.falsePositives + c.trueNegatives + c.falseNegatives).toBe(metrics.holdoutSize);
+    expect((c.truePositives + c.trueNegatives) / metrics.holdoutSize).toBeCloseTo(metrics.holdoutAccuracy!, 10);
+    expect(metrics.precision).toBeCloseTo(c.truePositives / (c.truePositives + c.falsePositives), 10);
+    expect(metrics.recall).toBeCloseTo(c.truePositives / (c.truePositives + c.falseNegatives), 10);
+    expect(metrics.rocAuc).toBeGreaterThan(0.97);
+    expect(metrics.brier).toBeLessThan(0.08);
+    expect(metrics.reliability.reduce((n, b) => n + b.count, 0)).toBe(metrics.holdoutSize);
   });
 
   it('keeps holdout records and copies of them out of training, and skips unlabeled ones', async () => {
@@ -57,20 +67,23 @@ describe('Trainer learning', () => {
     ]);
     expect(candidate.manifest.examplesSeen).toBe(t.stats().examplesSeen);
     expect(candidate.manifest.backend).toBe('cpu');
+    expect(candidate.manifest.executor).toBe('sparse');
+    expect(JSON.parse(candidate.manifest.configJson)).toMatchObject({ kind: 'nb-logistic', ngrams: 3 });
     expect(candidate.manifest.createdAt).toBe(5);
   });
 });
 
 describe.skipIf(!hasRtPolarity)('Trainer on rt-polarity (real data)', () => {
   if (!hasRtPolarity) console.warn(`skipping rt-polarity tests: ${RT_POLARITY} is absent`);
-  it('reaches ≥ 0.77 holdout accuracy in one streaming pass', async () => {
+  // a regression guard, not the target: the bench reports the figure (docs/PERFORMANCE.md)
+  it('reaches ≥ 0.78 holdout accuracy in one streaming pass', async () => {
     const t = await trainer({ buckets: 2 ** 20 });
     for (const batch of batches(positioned(rtPolarity(7)), 512)) t.trainBatch(batch);
     const candidate = t.maybeCandidate(1);
     if (candidate?.kind !== 'publish') throw new Error('expected a published candidate');
     const { metrics } = candidate.manifest;
     expect(metrics.holdoutSize).toBeGreaterThan(900);
-    expect(metrics.holdoutAccuracy).toBeGreaterThanOrEqual(0.77);
+    expect(metrics.holdoutAccuracy).toBeGreaterThanOrEqual(0.78);
     // float16 costs (almost) nothing
     expect(Math.abs(metrics.holdoutAccuracy! - metrics.holdoutAccuracyFullPrecision!)).toBeLessThan(0.005);
   });

@@ -33,8 +33,8 @@ describe('Trainer determinism and memory', () => {
     expect(ca.manifest.weights.sha256).toBe(cb.manifest.weights.sha256);
   });
 
-  it('leaves tf.memory().numTensors unchanged across 1,000 steps and candidates', async () => {
-    const t = await trainer({ batchSize: 4, hidden: 8 });
+  it('leaves tf.memory().numTensors unchanged across 1,000 tfjs-executor steps and candidates', async () => {
+    const t = await trainer({ miniBatchSize: 4, executor: 'tfjs', buckets: 2 ** 10 });
     const stream = positioned(syntheticReviews(4000, 5));
     t.trainBatch(stream.slice(0, 4)); // warm-up: nothing lazily allocated later counts as a leak
     const before = backend.tf.memory().numTensors;
@@ -52,7 +52,7 @@ describe('Trainer restore', () => {
     const stream = batches(positioned(syntheticReviews(3000, 6)), 250);
     const head = stream.slice(0, 6);
     const tail = stream.slice(6);
-    const original = await trainer({ hidden: 4 });
+    const original = await trainer({ augmentedWeight: 0.5 });
     for (const batch of head) original.trainBatch(batch);
     const candidate = original.maybeCandidate(10);
     if (candidate?.kind !== 'publish') throw new Error('expected a candidate');
@@ -60,7 +60,7 @@ describe('Trainer restore', () => {
     const assembled = assembleWeights(candidate.chunks, candidate.manifest.weights);
     if (!assembled.ok) throw new Error(assembled.reason);
 
-    const resumed = await trainer({ hidden: 4 });
+    const resumed = await trainer({ augmentedWeight: 0.5 });
     resumed.restore(candidate.manifest, assembled.bytes);
     resumed.markPublished(candidate.manifest); // the version it resumed from: a no-op
     expect(resumed.stats()).toMatchObject({ published: 0, lastPublishedVersion: candidate.manifest.version });
@@ -87,7 +87,7 @@ describe('Trainer restore', () => {
     const assembled = assembleWeights(candidate.chunks, candidate.manifest.weights);
     if (!assembled.ok) throw new Error(assembled.reason);
     const other = await trainer({ ngrams: 1 });
-    expect(() => other.restore(candidate.manifest, assembled.bytes)).toThrow(/ngrams 2 ≠ 1/);
+    expect(() => other.restore(candidate.manifest, assembled.bytes)).toThrow(/ngrams 3 ≠ 1/);
     const flipped = Buffer.from(assembled.bytes);
     flipped[flipped.length - 3]! ^= 0xff;
     expect(() => t.restore(candidate.manifest, flipped)).toThrow(/SHA-256/);
@@ -140,7 +140,7 @@ describe('Trainer publish gate', () => {
   });
 
   it('publishes every candidate without a gate when no holdout is configured', async () => {
-    const t = await trainer({ holdoutFraction: 0, publishEveryExamples: 100, batchSize: 10 });
+    const t = await trainer({ holdoutFraction: 0, publishEveryExamples: 100, miniBatchSize: 10 });
     t.trainBatch(positioned(syntheticReviews(400, 13)));
     const c = t.maybeCandidate(1);
     if (c?.kind !== 'publish') throw new Error('expected a candidate');

@@ -1,0 +1,61 @@
+import type { BackendInfo } from './backend.js';
+import type { ModelState } from './model-state.js';
+
+/**
+ * Examples [first, last) of a batch in flat arrays: example i has the distinct, sorted
+ * bucket ids features[offsets[i]..offsets[i+1]), label labels[i] (0/1) and weight
+ * weights[i] (augmented copies may count less than originals).
+ */
+export interface MiniBatch {
+  features: Int32Array;
+  offsets: Int32Array;
+  labels: Float32Array;
+  weights: Float32Array;
+  first: number;
+  last: number;
+}
+
+export interface StepOptions {
+  learningRate: number;
+  /** Optimizer steps on this mini-batch before its counts are added (1 = seen once). */
+  epochs: number;
+}
+
+export type ExecutorKind = 'sparse' | 'tfjs';
+export type ExecutorPreference = 'auto' | ExecutorKind;
+
+/**
+ * One model (trainer/model-state.ts), two ways to run its math. Both produce the same
+ * probabilities and state to float32 rounding (tests/unit/trainer/executor-equivalence).
+ */
+export interface ModelExecutor {
+  readonly kind: ExecutorKind;
+  /**
+   * Trains on one mini-batch: `epochs` optimizer steps, then the Naive Bayes counts.
+   * Returns P(positive) per example from before the first step (prequential scores).
+   */
+  train(batch: MiniBatch, options: StepOptions): Float32Array;
+  /** The state as dense bucket-indexed arrays: live views (sparse) or fresh copies (tfjs). */
+  state(): ModelState;
+  /** Replaces the whole state (restore). */
+  load(state: ModelState): void;
+  dispose(): void;
+}
+
+export interface ExecutorChoice {
+  kind: ExecutorKind;
+  reason: string;
+}
+
+const GPU_BACKENDS = new Set(['tensorflow-gpu', 'webgpu']);
+
+/**
+ * `auto`: tfjs on a GPU backend, where a step over every bucket is cheap and parallel;
+ * the sparse executor on a CPU backend, where a step touches only the batch's buckets
+ * (the tfjs executor rewrites all 2^22 of them: ~100× more memory traffic per step).
+ */
+export function chooseExecutor(preference: ExecutorPreference, backend: BackendInfo): ExecutorChoice {
+  if (preference !== 'auto') return { kind: preference, reason: `forced (executor: ${preference})` };
+  if (GPU_BACKENDS.has(backend.backend)) return { kind: 'tfjs', reason: `${backend.backend} is a GPU backend: the whole mini-batch math runs there` };
+  return { kind: 'sparse', reason: `${backend.backend} runs on the CPU: the sparse executor updates only the buckets a batch touches` };
+}
