@@ -137,7 +137,7 @@ async function runStage(stage: StageConfig, input: ConsumedMessage[][], instance
  * candidate is formed (holdout scoring, serialize, SHA-256) and its records Avro-encoded
  * as publish() does, and marked published; sending them is left out.
  */
-function runTrainer(stage: StageConfig, trainer: Trainer, input: ConsumedMessage[][], chunkSize: number): { train: number; candidates: number; trained: number; published: number; rejected: number } {
+async function runTrainer(stage: StageConfig, trainer: Trainer, input: ConsumedMessage[][], chunkSize: number): Promise<{ train: number; candidates: number; trained: number; published: number; rejected: number }> {
   let train = 0;
   let candidates = 0;
   let trained = 0;
@@ -157,12 +157,12 @@ function runTrainer(stage: StageConfig, trainer: Trainer, input: ConsumedMessage
       const examples: TrainRecord[] = [];
       for (const m of chunk) examples.push({ review: decode('review', m.value!), topic: stage.input, partition, offset: m.offset });
       const spans = chunk.map((m) => traceStep('reviewflow.train', m.headers, { 'reviewflow.stage': stage.id, 'messaging.kafka.partition': partition, 'messaging.kafka.offset': m.offset }).span);
-      const report = trainer.trainBatch(examples);
+      const report = await trainer.trainBatch(examples);
       for (const span of spans) span.end();
       trained += report.records - report.skippedNoLabel;
       train += (performance.now() - began) / 1000;
       began = performance.now();
-      const candidate = trainer.maybeCandidate(Date.now());
+      const candidate = await trainer.maybeCandidate(Date.now());
       if (candidate?.kind === 'publish') {
         for (const c of candidate.chunks) encode('model-chunk', c);
         encode('model-version', candidate.manifest);
@@ -184,7 +184,7 @@ async function repetition(topology: Topology, backlog: ConsumedMessage[][], back
   const trainStage = stage('train');
   const options = trainerOptions.parse(trainStage.options);
   const trainer = await Trainer.create(options, backend); // start-up (table allocation): not timed, as e2e leaves start() out of its after-start figure
-  const t = runTrainer(trainStage, trainer, gate.output, options.miniBatchSize);
+  const t = await runTrainer(trainStage, trainer, gate.output, options.miniBatchSize);
   trainer.dispose();
   return {
     seconds: { clean: clean.seconds, augment: augment.seconds, gate: gate.seconds, train: t.train, candidates: t.candidates },

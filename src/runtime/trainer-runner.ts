@@ -221,7 +221,7 @@ export class TrainerRunner {
       }
       // one span per record, ended once the batch it is in has been trained
       const spans = chunk.map((m) => traceStep('reviewflow.train', m.headers, { 'reviewflow.stage': this.o.stage.id, 'messaging.kafka.partition': batch.partition, 'messaging.kafka.offset': m.offset }).span);
-      const report = trainer.trainBatch(examples);
+      const report = await trainer.trainBatch(examples);
       for (const span of spans) span.end();
       // every decoded record went into the model (trained or held out) or was skipped unlabeled
       counters.quarantined += report.skippedNoLabel;
@@ -250,7 +250,7 @@ export class TrainerRunner {
     const next = this.publishing.then(async () => {
       const trainer = this.trainer;
       if (!trainer || this.stopped) return;
-      const candidate = trainer.maybeCandidate(Date.now(), options);
+      const candidate = await trainer.maybeCandidate(Date.now(), options);
       if (!candidate) return;
       if (candidate.kind === 'rejected') {
         this.rejected++;

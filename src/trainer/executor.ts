@@ -32,11 +32,13 @@ export interface ModelExecutor {
   readonly kind: ExecutorKind;
   /**
    * Trains on one mini-batch: `epochs` optimizer steps, then the Naive Bayes counts.
-   * Returns P(positive) per example from before the first step (prequential scores).
+   * Resolves to P(positive) per example from before the first step (prequential scores).
+   * Asynchronous because a GPU backend reads results back asynchronously (WebGPU has no
+   * synchronous readback in Node); the sparse executor resolves at once.
    */
-  train(batch: MiniBatch, options: StepOptions): Float32Array;
+  train(batch: MiniBatch, options: StepOptions): Promise<Float32Array>;
   /** The state as dense bucket-indexed arrays: live views (sparse) or fresh copies (tfjs). */
-  state(): ModelState;
+  state(): Promise<ModelState>;
   /** Replaces the whole state (restore). */
   load(state: ModelState): void;
   dispose(): void;

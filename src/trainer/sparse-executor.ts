@@ -1,7 +1,6 @@
 import type { ExecutorKind, MiniBatch, ModelExecutor, StepOptions } from './executor.js';
 import { ADAGRAD_EPSILON, emptyState, priorLogRatio, type ModelState } from './model-state.js';
-import { documentScale } from '../models/scoring.js';
-import { sigmoid } from '../models/scoring.js';
+import { documentScale, sigmoid } from '../models/scoring.js';
 
 /**
  * The model's math in plain typed arrays, touching only the buckets a mini-batch uses:
@@ -29,7 +28,7 @@ export class SparseExecutor implements ModelExecutor {
     this.touched = new Int32Array(1 << 16);
   }
 
-  train(batch: MiniBatch, options: StepOptions): Float32Array {
+  async train(batch: MiniBatch, options: StepOptions): Promise<Float32Array> {
     const n = batch.last - batch.first;
     if (this.probabilities.length < n) {
       this.probabilities = new Float32Array(n);
@@ -125,7 +124,7 @@ export class SparseExecutor implements ModelExecutor {
     }
   }
 
-  state(): ModelState {
+  async state(): Promise<ModelState> {
     return this.model;
   }
 

@@ -53,20 +53,21 @@ export class TfjsExecutor implements ModelExecutor {
     };
   }
 
-  train(batch: MiniBatch, options: StepOptions): Float32Array {
+  async train(batch: MiniBatch, options: StepOptions): Promise<Float32Array> {
     const tf = this.tf;
     const { ids, mask, labels, weights } = this.pad(batch);
+    let first: Tensor1D | undefined;
     try {
-      let scores: Float32Array | undefined;
       for (let epoch = 0; epoch < options.epochs; epoch++) {
         const p = this.step(ids, mask, labels, weights, options.learningRate);
-        if (epoch === 0) scores = p.dataSync() as Float32Array;
-        p.dispose();
+        if (epoch === 0) first = p;
+        else p.dispose();
       }
       this.count(ids, mask, labels, weights);
-      return scores ?? new Float32Array(0);
+      // one readback per mini-batch, after every op of it was queued on the device
+      return first ? ((await first.data()) as Float32Array) : new Float32Array(0);
     } finally {
-      tf.dispose([ids, mask, labels, weights]);
+      tf.dispose([ids, mask, labels, weights, ...(first ? [first] : [])]);
     }
   }
 
@@ -133,20 +134,21 @@ export class TfjsExecutor implements ModelExecutor {
     });
   }
 
-  state(): ModelState {
+  async state(): Promise<ModelState> {
     const v = this.v;
-    const scalar = (s: Variable): number => (s.dataSync() as Float32Array)[0]!;
+    const vector = async (t: Variable): Promise<Float32Array> => (await t.data()) as Float32Array;
+    const scalar = async (t: Variable): Promise<number> => ((await t.data()) as Float32Array)[0]!;
     return {
-      weight: v.weight.dataSync() as Float32Array,
-      accum: v.accum.dataSync() as Float32Array,
-      positive: v.positive.dataSync() as Float32Array,
-      negative: v.negative.dataSync() as Float32Array,
-      bias: scalar(v.bias),
-      biasAccum: scalar(v.biasAccum),
-      nbWeight: scalar(v.nbWeight),
-      nbAccum: scalar(v.nbAccum),
-      positives: scalar(v.positives),
-      negatives: scalar(v.negatives),
+      weight: await vector(v.weight),
+      accum: await vector(v.accum),
+      positive: await vector(v.positive),
+      negative: await vector(v.negative),
+      bias: await scalar(v.bias),
+      biasAccum: await scalar(v.biasAccum),
+      nbWeight: await scalar(v.nbWeight),
+      nbAccum: await scalar(v.nbAccum),
+      positives: await scalar(v.positives),
+      negatives: await scalar(v.negatives),
     };
   }
 

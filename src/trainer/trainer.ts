@@ -9,7 +9,7 @@ import type { ModelChunk, ModelMetrics, ModelVersion, Review } from '../records/
 import type { BackendInfo } from './backend.js';
 import { HoldoutSet, isHoldout, PrequentialWindow, type HoldoutEvaluation, type HoldoutVerdicts } from './evaluation.js';
 import { chooseExecutor, type ExecutorChoice, type ModelExecutor } from './executor.js';
-import { effectiveWeights, emptyState, loadRows, touchedBuckets } from './model-state.js';
+import { effectiveWeights, emptyState, loadRows, touchedBuckets, type ModelState } from './model-state.js';
 import { OffsetTracker } from './offsets.js';
 import type { TrainerOptions } from './options.js';
 import { judgeCandidate, PublishSchedule } from './publisher.js';
@@ -114,6 +114,7 @@ export class Trainer {
   private nextVersion = 1;
   private lastPublished: Version | undefined;
   private readonly pending = new Map<number, Version>();
+  private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(options: TrainerOptions, backend: BackendInfo) {
     this.options = options;
@@ -137,8 +138,15 @@ export class Trainer {
     return new Trainer(options, backend);
   }
 
-  /** Trains on one batch (cut into mini-batches of `miniBatchSize`). Synchronous and bounded. */
-  trainBatch(records: readonly TrainRecord[]): BatchReport {
+  /**
+   * Trains on one batch (cut into mini-batches of `miniBatchSize`). Calls are serialized
+   * with candidate forming, so a candidate never sees half a batch.
+   */
+  trainBatch(records: readonly TrainRecord[]): Promise<BatchReport> {
+    return this.exclusive(() => this.train(records));
+  }
+
+  private async train(records: readonly TrainRecord[]): Promise<BatchReport> {
     const started = performance.now();
     const { holdoutFraction, seed, augmentedWeight } = this.options;
     const report: BatchReport = {
@@ -181,7 +189,7 @@ export class Trainer {
     let lossSum = 0;
     for (let first = 0; first < batch.count; first += this.options.miniBatchSize) {
       const last = Math.min(batch.count, first + this.options.miniBatchSize);
-      lossSum += this.trainMiniBatch(first, last, report);
+      lossSum += await this.trainMiniBatch(first, last, report);
     }
     report.trained = batch.count;
     report.loss = batch.count > 0 ? lossSum / batch.count : null;
@@ -194,10 +202,10 @@ export class Trainer {
   }
 
   /** Returns the summed loss of the examples, scored before their update. */
-  private trainMiniBatch(first: number, last: number, report: BatchReport): number {
+  private async trainMiniBatch(first: number, last: number, report: BatchReport): Promise<number> {
     const { learningRate, epochsPerBatch } = this.options;
     const batch = this.batch;
-    const probabilities = this.executor.train(
+    const probabilities = await this.executor.train(
       { features: batch.features, offsets: batch.offsets, labels: batch.labels, weights: batch.weights, first, last },
       { learningRate, epochs: epochsPerBatch },
     );
@@ -225,12 +233,17 @@ export class Trainer {
    * scored on the holdout at full precision and as published, and passes the publish gate
    * or is rejected.
    */
-  maybeCandidate(now: number, options: { final?: boolean } = {}): Candidate | undefined {
+  maybeCandidate(now: number, options: { final?: boolean } = {}): Promise<Candidate | undefined> {
+    return this.exclusive(() => this.candidate(now, options));
+  }
+
+  private async candidate(now: number, options: { final?: boolean }): Promise<Candidate | undefined> {
     if (!(options.final ? this.schedule.pending() : this.schedule.due(now))) return undefined;
     if (this.options.holdoutFraction > 0 && this.holdout.size === 0) return undefined;
     this.schedule.restart(now);
-    const bytes = this.serialize(this.options.compression);
-    const live = this.liveWeights();
+    const state = await this.executor.state();
+    const bytes = this.serialize(state, this.options.compression);
+    const live = this.liveWeights(state);
     const publishedWeights: ScoringWeights =
       this.options.compression === 'float32' ? live : { bias: live.bias, weights: denseWeights(deserializeWeights(bytes)) };
     // float32 publishes the weights as they are: one scoring gives both figures.
@@ -348,14 +361,16 @@ export class Trainer {
   }
 
   /** The current weights and training state as a blob (float32 by default: exact, for tests and debugging). */
-  exportWeights(encoding: WeightEncoding = 'float32'): Buffer {
-    return this.serialize(encoding);
+  exportWeights(encoding: WeightEncoding = 'float32'): Promise<Buffer> {
+    return this.exclusive(async () => this.serialize(await this.executor.state(), encoding));
   }
 
   /** P(positive) of one text under the current full-precision weights. */
-  score(text: string): number {
-    const features = this.featurizer.features(text);
-    return scoreDocument(this.liveWeights(), features, 0, features.length);
+  score(text: string): Promise<number> {
+    return this.exclusive(async () => {
+      const features = this.featurizer.features(text);
+      return scoreDocument(this.liveWeights(await this.executor.state()), features, 0, features.length);
+    });
   }
 
   stats(): TrainerStats {
@@ -382,8 +397,7 @@ export class Trainer {
     this.executor.dispose();
   }
 
-  private serialize(encoding: WeightEncoding): Buffer {
-    const state = this.executor.state();
+  private serialize(state: ModelState, encoding: WeightEncoding): Buffer {
     const { bias, weights, defaultWeight } = effectiveWeights(state, this.options.smoothing);
     const rowIds = touchedBuckets(state);
     this.touchedRows = rowIds.length;
@@ -410,10 +424,17 @@ export class Trainer {
     });
   }
 
-  /** The current full-precision scoring weights. */
-  private liveWeights(): ScoringWeights {
-    const { bias, weights } = effectiveWeights(this.executor.state(), this.options.smoothing);
+  /** Full-precision scoring weights of a state. */
+  private liveWeights(state: ModelState): ScoringWeights {
+    const { bias, weights } = effectiveWeights(state, this.options.smoothing);
     return { bias, weights };
+  }
+
+  /** Runs `work` after everything queued before it: training, candidates and reads never interleave. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(work);
+    this.queue = result.catch(() => undefined);
+    return result;
   }
 }
 

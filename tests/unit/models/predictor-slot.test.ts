@@ -9,8 +9,8 @@ describe('Predictor', () => {
     const backend = await loadBackend('cpu');
     for (const [compression, tolerance] of [['float16', 2e-3], ['int8', 2e-2]] as const) {
       const trainer = await Trainer.create(trainerOptions.parse({ buckets: 2 ** 16, publishEveryExamples: 1, compression, maxChunkBytes: 4096 }), backend);
-      for (const batch of batches(positioned(syntheticReviews(2000, 21)), 200)) trainer.trainBatch(batch);
-      const candidate = trainer.maybeCandidate(1);
+      for (const batch of batches(positioned(syntheticReviews(2000, 21)), 200)) await trainer.trainBatch(batch);
+      const candidate = await trainer.maybeCandidate(1);
       if (candidate?.kind !== 'publish') throw new Error('expected a candidate');
       expect(candidate.chunks.length).toBeGreaterThan(1);
       const assembler = new ModelAssembler();
@@ -21,7 +21,7 @@ describe('Predictor', () => {
       const texts = ['a great and wonderful film', 'the plot was dull and a waste', 'unseen words only zyzzyva', ''];
       const predictions = predictor.predict(texts);
       // the trainer scores at full precision: the gap is what the encoding costs
-      texts.forEach((text, i) => expect(Math.abs(predictions[i]!.score - trainer.score(text))).toBeLessThan(tolerance));
+      for (const [i, text] of texts.entries()) expect(Math.abs(predictions[i]!.score - (await trainer.score(text)))).toBeLessThan(tolerance);
       expect(predictions.slice(0, 2).map((p) => p.label)).toEqual([1, 0]);
       trainer.dispose();
     }

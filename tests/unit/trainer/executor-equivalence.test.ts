@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { effectiveWeights } from '../../../src/trainer/model-state.js';
+import { effectiveWeights, type ModelState } from '../../../src/trainer/model-state.js';
 import { loadBackend, Trainer, trainerOptions, type BackendInfo, type TrainerOptions } from '../../../src/trainer/index.js';
 import { batches, positioned, review, syntheticReviews } from './fixtures.js';
 
@@ -28,6 +28,11 @@ async function pair(overrides: Partial<TrainerOptions>): Promise<[Trainer, Train
   return [sparse, tfjs];
 }
 
+/** The trainer's model state, read through its executor (private: tests only). */
+function stateOf(trainer: Trainer): Promise<ModelState> {
+  return (trainer as unknown as { executor: { state(): Promise<ModelState> } }).executor.state();
+}
+
 function maxAbsDifference(a: Float32Array, b: Float32Array): number {
   let worst = 0;
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
@@ -44,17 +49,16 @@ describe('sparse and tfjs executors', () => {
     );
     let worstProbability = 0;
     for (const batch of batches(positioned(stream), 300)) {
-      const a = sparse.trainBatch(batch);
-      const b = tfjs.trainBatch(batch);
+      const a = await sparse.trainBatch(batch);
+      const b = await tfjs.trainBatch(batch);
       expect(b.trained).toBe(a.trained);
       expect(b.prequentialCorrect).toBe(a.prequentialCorrect);
       expect(Math.abs(a.loss! - b.loss!)).toBeLessThan(TOLERANCE.probability);
     }
-    for (const r of syntheticReviews(200, 22, 'probe')) worstProbability = Math.max(worstProbability, Math.abs(sparse.score(r.text) - tfjs.score(r.text)));
+    for (const r of syntheticReviews(200, 22, 'probe')) worstProbability = Math.max(worstProbability, Math.abs((await sparse.score(r.text)) - (await tfjs.score(r.text))));
     expect(worstProbability).toBeLessThan(TOLERANCE.probability);
 
-    const a = (sparse as unknown as { executor: { state(): import('../../../src/trainer/model-state.js').ModelState } }).executor.state();
-    const b = (tfjs as unknown as { executor: { state(): import('../../../src/trainer/model-state.js').ModelState } }).executor.state();
+    const [a, b] = await Promise.all([stateOf(sparse), stateOf(tfjs)]);
     expect(maxAbsDifference(a.weight, b.weight)).toBeLessThan(TOLERANCE.weight);
     expect(maxAbsDifference(a.positive, b.positive)).toBeLessThan(TOLERANCE.count);
     expect(maxAbsDifference(a.negative, b.negative)).toBeLessThan(TOLERANCE.count);
@@ -64,16 +68,16 @@ describe('sparse and tfjs executors', () => {
     expect(Math.abs(a.nbWeight)).toBeGreaterThan(0.05);
     const effective = effectiveWeights(a, sparse.options.smoothing).weights;
     expect(maxAbsDifference(effective, effectiveWeights(b, tfjs.options.smoothing).weights)).toBeLessThan(TOLERANCE.weight * 4);
-    expect(sparse.score('wonderful superb delightful')).toBeGreaterThan(0.8);
-    expect(tfjs.score('awful boring tedious')).toBeLessThan(0.2);
+    expect(await sparse.score('wonderful superb delightful')).toBeGreaterThan(0.8);
+    expect(await tfjs.score('awful boring tedious')).toBeLessThan(0.2);
   });
 
   it('agree with several optimizer steps per mini-batch', async () => {
     const [sparse, tfjs] = await pair({ epochsPerBatch: 3, ngrams: 1 });
     for (const batch of batches(positioned(syntheticReviews(600, 23)), 200)) {
-      sparse.trainBatch(batch);
-      tfjs.trainBatch(batch);
+      await sparse.trainBatch(batch);
+      await tfjs.trainBatch(batch);
     }
-    for (const text of ['great fun', 'dull mess', 'the plot']) expect(Math.abs(sparse.score(text) - tfjs.score(text))).toBeLessThan(TOLERANCE.probability);
+    for (const text of ['great fun', 'dull mess', 'the plot']) expect(Math.abs((await sparse.score(text)) - (await tfjs.score(text)))).toBeLessThan(TOLERANCE.probability);
   });
 });

@@ -18,8 +18,8 @@ async function trainer(overrides: Partial<TrainerOptions> = {}): Promise<Trainer
 describe('Trainer learning', () => {
   it('learns a separable synthetic stream to > 95% holdout accuracy', async () => {
     const t = await trainer();
-    for (const batch of batches(positioned(syntheticReviews(6000, 1)), 500)) t.trainBatch(batch);
-    const candidate = t.maybeCandidate(1);
+    for (const batch of batches(positioned(syntheticReviews(6000, 1)), 500)) await t.trainBatch(batch);
+    const candidate = await t.maybeCandidate(1);
     expect(candidate?.kind).toBe('publish');
     if (candidate?.kind !== 'publish') return;
     expect(candidate.manifest.metrics.holdoutSize).toBeGreaterThan(400);
@@ -42,7 +42,7 @@ describe('Trainer learning', () => {
     const originals = syntheticReviews(400, 2);
     const copies = originals.map((r) => review(`${r.id}#aug`, r.text, r.label, { augmented: true, parentId: r.id }));
     const unlabeled = [review('u1', 'no label here', null), review('u2', 'nor here', 7)];
-    const report = t.trainBatch(positioned([...originals, ...copies, ...unlabeled]));
+    const report = await t.trainBatch(positioned([...originals, ...copies, ...unlabeled]));
     expect(report.holdout).toBeGreaterThan(150);
     expect(report.holdout).toBeLessThan(250);
     // Every copy follows its parent: a held-out parent's copy is dropped, the others train.
@@ -57,8 +57,8 @@ describe('Trainer learning', () => {
 
   it('records the next offset per partition in the manifest', async () => {
     const t = await trainer();
-    t.trainBatch(positioned(syntheticReviews(300, 3), { partitions: 3, firstOffset: 100 }));
-    const candidate = t.maybeCandidate(5);
+    await t.trainBatch(positioned(syntheticReviews(300, 3), { partitions: 3, firstOffset: 100 }));
+    const candidate = await t.maybeCandidate(5);
     if (candidate?.kind !== 'publish') throw new Error('expected a published candidate');
     expect(candidate.manifest.offsets).toEqual([
       { topic: 'reviews.accepted', partition: 0, offset: 200 },
@@ -78,8 +78,8 @@ describe.skipIf(!hasRtPolarity)('Trainer on rt-polarity (real data)', () => {
   // a regression guard, not the target: the bench reports the figure (docs/PERFORMANCE.md)
   it('reaches ≥ 0.78 holdout accuracy in one streaming pass', async () => {
     const t = await trainer({ buckets: 2 ** 20 });
-    for (const batch of batches(positioned(rtPolarity(7)), 512)) t.trainBatch(batch);
-    const candidate = t.maybeCandidate(1);
+    for (const batch of batches(positioned(rtPolarity(7)), 512)) await t.trainBatch(batch);
+    const candidate = await t.maybeCandidate(1);
     if (candidate?.kind !== 'publish') throw new Error('expected a published candidate');
     const { metrics } = candidate.manifest;
     expect(metrics.holdoutSize).toBeGreaterThan(900);

@@ -21,14 +21,14 @@ describe('Trainer determinism and memory', () => {
   it('gives byte-identical weights for the same seed and input, and different ones for another seed', async () => {
     const stream = batches(positioned(syntheticReviews(1500, 4)), 200);
     const [a, b, c] = await Promise.all([trainer({ seed: 9 }), trainer({ seed: 9 }), trainer({ seed: 10 })]);
-    for (const batch of stream) [a, b, c].forEach((t) => t.trainBatch(batch));
-    const bytes = a.exportWeights();
+    for (const batch of stream) for (const t of [a, b, c]) await t.trainBatch(batch);
+    const bytes = await a.exportWeights();
     expect(bytes.length).toBeGreaterThan(1000);
-    expect(b.exportWeights().equals(bytes)).toBe(true);
-    expect(c.exportWeights().equals(bytes)).toBe(false);
+    expect((await b.exportWeights()).equals(bytes)).toBe(true);
+    expect((await c.exportWeights()).equals(bytes)).toBe(false);
     // the published (float16) blobs too
-    const ca = a.maybeCandidate(1);
-    const cb = b.maybeCandidate(1);
+    const ca = await a.maybeCandidate(1);
+    const cb = await b.maybeCandidate(1);
     if (ca?.kind !== 'publish' || cb?.kind !== 'publish') throw new Error('expected candidates');
     expect(ca.manifest.weights.sha256).toBe(cb.manifest.weights.sha256);
   });
@@ -36,12 +36,12 @@ describe('Trainer determinism and memory', () => {
   it('leaves tf.memory().numTensors unchanged across 1,000 tfjs-executor steps and candidates', async () => {
     const t = await trainer({ miniBatchSize: 4, executor: 'tfjs', buckets: 2 ** 10 });
     const stream = positioned(syntheticReviews(4000, 5));
-    t.trainBatch(stream.slice(0, 4)); // warm-up: nothing lazily allocated later counts as a leak
+    await t.trainBatch(stream.slice(0, 4)); // warm-up: nothing lazily allocated later counts as a leak
     const before = backend.tf.memory().numTensors;
     let steps = 0;
-    for (let i = 4; i < stream.length && steps < 1000; i += 4) steps += t.trainBatch(stream.slice(i, i + 4)).steps;
-    t.maybeCandidate(2);
-    t.score('a great film');
+    for (let i = 4; i < stream.length && steps < 1000; i += 4) steps += (await t.trainBatch(stream.slice(i, i + 4))).steps;
+    await t.maybeCandidate(2);
+    await t.score('a great film');
     expect(steps).toBeGreaterThanOrEqual(900);
     expect(backend.tf.memory().numTensors).toBe(before);
   });
@@ -53,8 +53,8 @@ describe('Trainer restore', () => {
     const head = stream.slice(0, 6);
     const tail = stream.slice(6);
     const original = await trainer({ augmentedWeight: 0.5 });
-    for (const batch of head) original.trainBatch(batch);
-    const candidate = original.maybeCandidate(10);
+    for (const batch of head) await original.trainBatch(batch);
+    const candidate = await original.maybeCandidate(10);
     if (candidate?.kind !== 'publish') throw new Error('expected a candidate');
     original.markPublished(candidate.manifest);
     const assembled = assembleWeights(candidate.chunks, candidate.manifest.weights);
@@ -64,15 +64,15 @@ describe('Trainer restore', () => {
     resumed.restore(candidate.manifest, assembled.bytes);
     resumed.markPublished(candidate.manifest); // the version it resumed from: a no-op
     expect(resumed.stats()).toMatchObject({ published: 0, lastPublishedVersion: candidate.manifest.version });
-    expect(resumed.exportWeights().equals(original.exportWeights())).toBe(true);
+    expect((await resumed.exportWeights()).equals(await original.exportWeights())).toBe(true);
     expect(resumed.stats().examplesSeen).toBe(original.stats().examplesSeen);
     for (const batch of tail) {
-      original.trainBatch(batch);
-      resumed.trainBatch(batch);
+      await original.trainBatch(batch);
+      await resumed.trainBatch(batch);
     }
-    expect(resumed.exportWeights().equals(original.exportWeights())).toBe(true);
+    expect((await resumed.exportWeights()).equals(await original.exportWeights())).toBe(true);
     // Versions continue the numbering, with the restored one as parent.
-    const next = resumed.maybeCandidate(20);
+    const next = await resumed.maybeCandidate(20);
     if (next?.kind !== 'publish') throw new Error('expected a candidate after restore');
     expect(next.manifest.version).toBe(candidate.manifest.version + 1);
     expect(next.manifest.parentVersion).toBe(candidate.manifest.version);
@@ -81,8 +81,8 @@ describe('Trainer restore', () => {
 
   it('refuses to resume a version trained with different hashing options', async () => {
     const t = await trainer();
-    t.trainBatch(positioned(syntheticReviews(1200, 7)));
-    const candidate = t.maybeCandidate(1);
+    await t.trainBatch(positioned(syntheticReviews(1200, 7)));
+    const candidate = await t.maybeCandidate(1);
     if (candidate?.kind !== 'publish') throw new Error('expected a candidate');
     const assembled = assembleWeights(candidate.chunks, candidate.manifest.weights);
     if (!assembled.ok) throw new Error(assembled.reason);
@@ -98,8 +98,8 @@ describe('Trainer publish gate', () => {
   it('publishes the first candidate, rejects a worse one and counts it', async () => {
     const t = await trainer({ acceptMargin: 0.01 });
     const good = syntheticReviews(2000, 8);
-    for (const batch of batches(positioned(good), 250)) t.trainBatch(batch);
-    const first = t.maybeCandidate(1);
+    for (const batch of batches(positioned(good), 250)) await t.trainBatch(batch);
+    const first = await t.maybeCandidate(1);
     if (first?.kind !== 'publish') throw new Error('expected the first candidate to publish');
     t.markPublished(first.manifest);
     expect(first.manifest.version).toBe(1);
@@ -109,8 +109,8 @@ describe('Trainer publish gate', () => {
     const flipped = syntheticReviews(3000, 9, 'flip')
       .filter((r) => !isHoldout(r.id, t.options.holdoutFraction, t.options.seed))
       .map((r) => review(r.id, r.text, 1 - r.label!));
-    for (const batch of batches(positioned(flipped, { firstOffset: 2000 }), 250)) t.trainBatch(batch);
-    const second = t.maybeCandidate(2);
+    for (const batch of batches(positioned(flipped, { firstOffset: 2000 }), 250)) await t.trainBatch(batch);
+    const second = await t.maybeCandidate(2);
     expect(second?.kind).toBe('rejected');
     if (second?.kind !== 'rejected') return;
     expect(second.reason).toMatch(/< last published/);
@@ -124,25 +124,25 @@ describe('Trainer publish gate', () => {
 
   it('forms no candidate before one is due or while the holdout is empty', async () => {
     const t = await trainer({ publishEveryExamples: 500, publishEveryMs: 1_000 });
-    t.trainBatch(positioned(syntheticReviews(100, 10)));
-    expect(t.maybeCandidate(0)).toBeUndefined(); // starts the clock
-    expect(t.maybeCandidate(999)).toBeUndefined();
-    expect(t.maybeCandidate(1_000)?.kind).toBe('publish'); // time-based
-    expect(t.maybeCandidate(5_000)).toBeUndefined(); // nothing trained since
+    await t.trainBatch(positioned(syntheticReviews(100, 10)));
+    expect(await t.maybeCandidate(0)).toBeUndefined(); // starts the clock
+    expect(await t.maybeCandidate(999)).toBeUndefined();
+    expect((await t.maybeCandidate(1_000))?.kind).toBe('publish'); // time-based
+    expect(await t.maybeCandidate(5_000)).toBeUndefined(); // nothing trained since
 
     const empty = await trainer({ publishEveryExamples: 1 });
     const held = (r: { id: string }): boolean => isHoldout(r.id, empty.options.holdoutFraction, empty.options.seed);
-    empty.trainBatch(positioned(syntheticReviews(50, 11).filter((r) => !held(r))));
+    await empty.trainBatch(positioned(syntheticReviews(50, 11).filter((r) => !held(r))));
     expect(empty.stats().holdoutSize).toBe(0);
-    expect(empty.maybeCandidate(1)).toBeUndefined();
-    empty.trainBatch(positioned([syntheticReviews(50, 12).find(held)!]));
-    expect(empty.maybeCandidate(2)?.kind).toBe('publish');
+    expect(await empty.maybeCandidate(1)).toBeUndefined();
+    await empty.trainBatch(positioned([syntheticReviews(50, 12).find(held)!]));
+    expect((await empty.maybeCandidate(2))?.kind).toBe('publish');
   });
 
   it('publishes every candidate without a gate when no holdout is configured', async () => {
     const t = await trainer({ holdoutFraction: 0, publishEveryExamples: 100, miniBatchSize: 10 });
-    t.trainBatch(positioned(syntheticReviews(400, 13)));
-    const c = t.maybeCandidate(1);
+    await t.trainBatch(positioned(syntheticReviews(400, 13)));
+    const c = await t.maybeCandidate(1);
     if (c?.kind !== 'publish') throw new Error('expected a candidate');
     expect(c.manifest.metrics.holdoutAccuracy).toBeNull();
     expect(c.manifest.metrics.holdoutSize).toBe(0);
@@ -152,8 +152,8 @@ describe('Trainer publish gate', () => {
 
   it('throws when a version that was never a candidate is marked published', async () => {
     const t = await trainer();
-    t.trainBatch(positioned(syntheticReviews(1200, 12)));
-    const c = t.maybeCandidate(1);
+    await t.trainBatch(positioned(syntheticReviews(1200, 12)));
+    const c = await t.maybeCandidate(1);
     if (c?.kind !== 'publish') throw new Error('expected a candidate');
     expect(() => t.markPublished({ ...c.manifest, version: 99 })).toThrow(/not a pending candidate/);
   });
