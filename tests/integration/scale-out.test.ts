@@ -7,7 +7,7 @@ import { IngestProducer } from '../../src/ingest/index.js';
 import { decode } from '../../src/records/index.js';
 import type { RawReview } from '../../src/records/types.js';
 import type { CleanOptions } from '../../src/stages/clean.js';
-import { cleanText } from '../../src/stages/normalize-text.js';
+import { cleanText } from '../../src/text/normalize-text.js';
 import type { Topology } from '../../src/topology/index.js';
 import { CLI, writeTopologyFile } from '../helpers/cli.js';
 import { dropTopology, testKafka, testTopology } from '../helpers/kafka.js';
