@@ -15,7 +15,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import { collectStatus } from '../src/cli/commands/status.js';
+import { collectStatus } from '../src/runtime/status.js';
 import { buildReview, resolveMix } from '../src/generate/index.js';
 import { DEFAULT_INGEST_LIMITS, IngestProducer, validateReview } from '../src/ingest/index.js';
 import { KafkaPort } from '../src/kafka/index.js';

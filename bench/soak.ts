@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
-import { collectStatus, type StageStatus } from '../src/cli/commands/status.js';
+import { collectStatus, type StageStatus } from '../src/runtime/status.js';
 import { generateReviews } from '../src/generate/index.js';
 import { IngestProducer } from '../src/ingest/index.js';
 import { KafkaPort } from '../src/kafka/index.js';

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { collectStatus, type StageStatus } from '../../src/cli/commands/status.js';
+import { collectStatus, type StageStatus } from '../../src/runtime/status.js';
 import { IngestProducer } from '../../src/ingest/index.js';
 import type { KafkaPort } from '../../src/kafka/index.js';
 import { decode, encode } from '../../src/records/index.js';
