@@ -1,4 +1,4 @@
-import { metrics, trace, context, propagation, SpanKind, SpanStatusCode, type Span, type Attributes } from '@opentelemetry/api';
+import { metrics, trace, context, propagation, SpanKind, type Span, type Attributes } from '@opentelemetry/api';
 
 /**
  * The one telemetry module: named metrics and spans through @opentelemetry/api only.
@@ -79,9 +79,3 @@ export function traceProduce(topic: string, id: string): { span: Span; headers: 
   if (!span.isRecording()) return { span, headers: {} };
   return { span, headers: injectContext(span, {}) };
 }
-
-export function markFailed(span: Span, message: string): void {
-  span.setStatus({ code: SpanStatusCode.ERROR, message });
-}
-
-export { tracer };
