@@ -29,7 +29,7 @@ export async function collectStatus(kafka: KafkaPort, topology: Topology): Promi
   }
   const stages: StageStatus[] = [];
   for (const stage of topology.stages) {
-    const group = stage.group ?? stage.id;
+    const { group } = stage;
     let counters = emptyCounters();
     if (existing.has(statsTopic(stage))) for (const s of (await readStats(kafka, statsTopic(stage))).values()) counters = addCounters(counters, s.counters);
     const lag = existing.has(stage.input) ? (await kafka.withAdmin((a) => a.groupLag(group, stage.input))).total : 0;

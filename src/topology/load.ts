@@ -91,7 +91,7 @@ export function namespaced(topology: Topology, prefix: string): Topology {
       quarantine: opt(s.quarantine),
       deadLetter: opt(s.deadLetter),
       quality: opt(s.quality),
-      group: `${prefix}${s.group ?? `${topology.name}.${s.id}`}`,
+      group: `${prefix}${s.group}`,
     })),
   });
 }

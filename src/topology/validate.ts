@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { formatPath, type TopologyIssue } from './issues.js';
-import type { TopologyConfig } from './schema.js';
+import type { ParsedTopology, TopologyConfig } from './schema.js';
 
 export interface StageKind {
   /** Options schema with defaults; its output replaces the raw options. */
@@ -25,9 +25,9 @@ export function zodIssues(error: z.ZodError, prefix: ReadonlyArray<string | numb
 /**
  * Checks what the schema cannot: stage kinds and their options, topics every stage names,
  * duplicate ids and groups, topics nothing writes, and cycles. Returns the topology with
- * each stage's options parsed (defaults filled in).
+ * each stage's options parsed (defaults filled in) and its group set.
  */
-export function validateTopology(topology: TopologyConfig, kinds: Record<string, StageKind>): { topology: TopologyConfig; issues: TopologyIssue[] } {
+export function validateTopology(topology: ParsedTopology, kinds: Record<string, StageKind>): { topology: TopologyConfig; issues: TopologyIssue[] } {
   const issues: TopologyIssue[] = [];
   const declared = new Set(Object.keys(topology.topics));
   const need = (topic: string, path: string): void => {

@@ -123,7 +123,7 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
 
 /** Committed progress of a stage's group over its input: records done and lag. */
 export async function committed(kafka: KafkaPort, stage: StageConfig): Promise<{ done: number; lag: number }> {
-  const lag = await kafka.withAdmin((a) => a.groupLag(stage.group!, stage.input));
+  const lag = await kafka.withAdmin((a) => a.groupLag(stage.group, stage.input));
   return { done: lag.partitions.reduce((n, p) => n + Math.max(0, p.committed), 0), lag: lag.total };
 }
 

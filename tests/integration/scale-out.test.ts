@@ -79,7 +79,7 @@ async function produce(seed: number, count: number): Promise<number> {
 describe('clean stage scaled out to two worker processes', () => {
   it('run --instances 2 spreads partitions over both workers, survives a SIGKILLed worker without loss and exits 0 on SIGTERM', { timeout: 240_000 }, async () => {
     const clean = topology.stages.find((s) => s.id === 'clean')!;
-    const group = clean.group!;
+    const group = clean.group;
     const lag = () => kafka.withAdmin((a) => a.groupLag(group, clean.input));
     const run = startSupervisor(writeTopologyFile(topology));
     supervisor = run;

@@ -41,7 +41,7 @@ function exited(child: ChildProcess): Promise<number | null> {
 /** Committed progress of a stage's group: cheap enough to poll. */
 async function committed(topology: Topology, stage: string): Promise<{ done: number; lag: number }> {
   const s = topology.stages.find((x) => x.id === stage)!;
-  const lag = await kafka.withAdmin((a) => a.groupLag(s.group!, s.input));
+  const lag = await kafka.withAdmin((a) => a.groupLag(s.group, s.input));
   return { done: lag.partitions.reduce((n, p) => n + Math.max(0, p.committed), 0), lag: lag.total };
 }
 
