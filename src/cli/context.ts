@@ -1,6 +1,6 @@
 import { KafkaPort } from '../kafka/index.js';
 import { loadTopology, type Topology } from '../topology/index.js';
-import { readEnvironment, resolveKafkaSettings, type CliEnvironment } from './env.js';
+import { placeholderValues, readEnvironment, resolveKafkaSettings, type CliEnvironment } from './env.js';
 
 export const DEFAULT_TOPOLOGY = 'topologies/sentiment.yaml';
 
@@ -15,7 +15,7 @@ export class CliContext {
   }
 
   get topology(): Topology {
-    this.topologyCache ??= loadTopology(this.topologyPath, { env: process.env });
+    this.topologyCache ??= loadTopology(this.topologyPath, { env: placeholderValues() });
     return this.topologyCache;
   }
 

@@ -10,7 +10,7 @@ import { stageKinds } from './kinds.js';
 export type Topology = Readonly<TopologyConfig> & { readonly file: string };
 
 export interface LoadOptions {
-  /** Values for `${NAME}` placeholders (secrets stay out of the file). The CLI passes process.env. */
+  /** Values for `${NAME}` placeholders (secrets stay out of the file). The CLI passes its environment (cli/env.ts). */
   env?: Record<string, string | undefined>;
   kinds?: Record<string, StageKind>;
 }
