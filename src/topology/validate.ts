@@ -13,9 +13,20 @@ export interface StageKind {
 function zodFix(issue: z.ZodIssue): string {
   if (issue.code === 'invalid_enum_value') return `use one of ${issue.options.map(String).join(', ')}`;
   if (issue.code === 'unrecognized_keys') return `remove ${issue.keys.join(', ')} (not an option here)`;
-  if (issue.code === 'invalid_type') return `give a ${issue.expected}${issue.received === 'undefined' ? ' (it is required)' : ''}`;
-  if (issue.code === 'too_small' || issue.code === 'too_big') return `use a value ${issue.code === 'too_small' ? '≥' : '≤'} ${String(issue.code === 'too_small' ? issue.minimum : issue.maximum)}`;
+  if (issue.code === 'invalid_type') return `give ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}${issue.received === 'undefined' ? ' (it is required)' : ''}`;
+  if (issue.code === 'too_small' || issue.code === 'too_big') return boundFix(issue);
   return 'correct the value as the message says';
+}
+
+/** A bound in the terms of what it bounds: items of a list, characters of a text, else the value (strict or not). */
+function boundFix(issue: z.ZodTooSmallIssue | z.ZodTooBigIssue): string {
+  const small = issue.code === 'too_small';
+  const bound = String(small ? issue.minimum : issue.maximum);
+  const most = small ? 'at least' : 'at most';
+  if (issue.type === 'array') return `give ${most} ${bound} item(s)`;
+  if (issue.type === 'string') return `use ${most} ${bound} character(s)`;
+  const sign = small ? (issue.inclusive ? '≥' : '>') : (issue.inclusive ? '≤' : '<');
+  return `use a value ${sign} ${bound}`;
 }
 
 export function zodIssues(error: z.ZodError, prefix: ReadonlyArray<string | number> = []): TopologyIssue[] {
