@@ -8,7 +8,7 @@ import type { RawReview, Review } from '../../../src/records/types.js';
 import { identityHolds } from '../../../src/runtime/counters.js';
 import { FANOUT, fusedOrigin, handOff } from '../../../src/runtime/fusion.js';
 import { processBatch, type OriginOf, type RoutedBatch, type StageRoutes } from '../../../src/runtime/process-batch.js';
-import type { Emission, StageDescriptor } from '../../../src/stages/types.js';
+import type { Emission, StageDescriptor, StageInput } from '../../../src/stages/types.js';
 
 const NOW = 1_700_000_123_000;
 const GARBAGE = Buffer.from('not an avro record');
@@ -56,27 +56,21 @@ function fateOf(review: Review): Emission[] {
   }
 }
 
-const triage: StageDescriptor<Record<string, never>, undefined, RawReview> = {
-  id: 'triage',
-  description: 'a test stage whose transform reads the fate off the text',
-  input: 'raw',
-  options: z.object({}).strict(),
-  createState: () => undefined,
-  transform: (raw, ctx) => fateOf(reviewOf(raw, ctx.position.offset)),
-};
+type TestStage<In extends StageInput> = StageDescriptor<Record<string, never>, undefined, In>;
+
+/** A stateless stage without options, as the runtime sees a registered one. */
+function testStage<In extends StageInput>(id: string, input: TestStage<In>['input'], transform: TestStage<In>['transform']): TestStage<In> {
+  return { id, description: `test stage ${id}`, input, options: z.object({}).strict(), createState: () => undefined, transform };
+}
+
+/** Reads raw reviews; the fate of each is in its text. */
+const triage = testStage<RawReview>('triage', 'raw', (raw, ctx) => fateOf(reviewOf(raw, ctx.position.offset)));
 
 /** Reads processed reviews; fails on the augmented copies. */
-const judge: StageDescriptor<Record<string, never>, undefined, Review> = {
-  id: 'judge',
-  description: 'a test stage downstream of triage',
-  input: 'review',
-  options: z.object({}).strict(),
-  createState: () => undefined,
-  transform: (review) => {
-    if (review.augmented) throw fatal(ErrorCode.TRANSFORM_FAILED, 'copies are not judged');
-    return [{ kind: 'out', review }];
-  },
-};
+const judge = testStage<Review>('judge', 'review', (review) => {
+  if (review.augmented) throw fatal(ErrorCode.TRANSFORM_FAILED, 'copies are not judged');
+  return [{ kind: 'out', review }];
+});
 
 const ROUTES: StageRoutes = { stageId: 'triage', output: 'orders.clean', quarantine: 'orders.quarantine', deadLetter: 'orders.dlq' };
 
