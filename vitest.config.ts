@@ -1,9 +1,7 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
-    globalSetup: ['tests/setup/global-setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 180_000,
     // Integration tests share one broker; files run in parallel workers, so each test
@@ -11,5 +9,22 @@ export default defineConfig({
     fileParallelism: true,
     maxWorkers: 2,
     reporters: ['default'],
+    // Vitest runs a project's global setup only when the run holds files of that project,
+    // so `vitest run tests/unit` (npm run test:unit) starts no broker and `vitest run`
+    // (npm test) starts one, once, as before.
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'broker',
+          // every test outside tests/unit talks to a real Kafka (integration, faults, and any
+          // new folder), except tests/gpu: those need a WebGPU adapter (npm run test:gpu)
+          include: ['tests/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'tests/unit/**', 'tests/gpu/**'],
+          globalSetup: ['tests/setup/global-setup.ts'],
+        },
+      },
+    ],
   },
 });

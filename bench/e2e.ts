@@ -90,7 +90,7 @@ function benchTopology(prefix: string): Topology {
 /** The groups a pipeline over `topology` joins: one per chain (its first stage's), one per trainer. */
 function groupsOf(topology: Topology, fuse: boolean): string[] {
   const heads = planChains(topology, topology.stages, fuse).chains.map(([head]) => head);
-  return [...heads, ...topology.stages.filter((s) => s.kind === 'train')].map((s) => s.group!);
+  return [...heads, ...topology.stages.filter((s) => s.kind === 'train')].map((s) => s.group);
 }
 
 function quietLogger(): pino.Logger {

@@ -257,7 +257,7 @@ export async function benchKafkaThroughput(options: KafkaThroughputOptions): Pro
   } finally {
     // a failed clean-up is reported, never allowed to hide the error that ended the run
     await kafka.withAdmin((a) => a.deleteTopics(unique.map((s) => s.name))).catch((err: unknown) => console.error('bench: deleting topics failed', err));
-    for (const group of [`${prefix}.raw`, ...stages.map((s) => s.group ?? s.id)]) {
+    for (const group of [`${prefix}.raw`, ...stages.map((s) => s.group)]) {
       await kafka.withAdmin((a) => a.deleteGroups([group])).catch((err: unknown) => console.error(`bench: deleting group ${group} failed (it may never have been created)`, err));
     }
   }

@@ -15,7 +15,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import { collectStatus } from '../src/cli/commands/status.js';
+import { collectStatus } from '../src/runtime/status.js';
 import { buildReview, resolveMix } from '../src/generate/index.js';
 import { DEFAULT_INGEST_LIMITS, IngestProducer, validateReview } from '../src/ingest/index.js';
 import { KafkaPort } from '../src/kafka/index.js';
@@ -97,7 +97,7 @@ function exited(child: ChildProcess): Promise<number | null> {
 
 async function pass(o: { kafka: KafkaPort; brokers: string; topology: Topology; instances: number; records: number }): Promise<ScalingPass> {
   const stage = o.topology.stages[0]!;
-  const group = stage.group!;
+  const group = stage.group;
   const cli = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
   const args = [cli, 'run', '--topology', o.topology.file, '--stages', 'clean', '--instances', String(o.instances)];
   const started = performance.now();
@@ -194,7 +194,7 @@ export async function benchScaling(options: { brokers: string; records?: number 
   } finally {
     await kafka.withAdmin(async (a) => {
       await a.deleteTopics(specs.map((s) => s.name));
-      await a.deleteGroups(topologies.map((t) => t.stages[0]!.group!));
+      await a.deleteGroups(topologies.map((t) => t.stages[0]!.group));
     });
     rmSync(dir, { recursive: true, force: true });
   }

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
-import { collectStatus, type StageStatus } from '../src/cli/commands/status.js';
+import { collectStatus, type StageStatus } from '../src/runtime/status.js';
 import { generateReviews } from '../src/generate/index.js';
 import { IngestProducer } from '../src/ingest/index.js';
 import { KafkaPort } from '../src/kafka/index.js';
@@ -146,7 +146,7 @@ export async function soak(options: SoakOptions): Promise<SoakResult> {
   for (;;) {
     await sleep(sampleMs);
     const lag: Record<string, number> = {};
-    for (const stage of topology.stages) lag[stage.id] = (await kafka.withAdmin((a) => a.groupLag(stage.group!, stage.input))).total;
+    for (const stage of topology.stages) lag[stage.id] = (await kafka.withAdmin((a) => a.groupLag(stage.group, stage.input))).total;
     const sample: SoakSample = { t: Math.round((Date.now() - began) / 1000), produced, rssMb: Object.fromEntries(STAGES.map((s) => [s, rssMb(children.get(s)!.pid)])), lag };
     samples.push(sample);
     console.error(`[soak] ${sample.t}s produced ${produced} rss ${JSON.stringify(sample.rssMb)} lag ${JSON.stringify(lag)}`);

@@ -64,7 +64,7 @@ async function produceBacklog(kafka: KafkaPort, topic: string, count: number): P
 /** The (group, input topic) of every consumer the layout runs: one per chain, one per trainer. */
 function consumersOf(topology: Topology, fuse: boolean): Array<{ group: string; topic: string }> {
   const heads = planChains(topology, topology.stages, fuse).chains.map(([head]) => head);
-  return [...heads, ...topology.stages.filter((s) => s.kind === 'train')].map((s) => ({ group: s.group!, topic: s.input }));
+  return [...heads, ...topology.stages.filter((s) => s.kind === 'train')].map((s) => ({ group: s.group, topic: s.input }));
 }
 
 /** Records the consumers' groups have not committed yet (0: every one read its input to the end; cheap admin calls). */

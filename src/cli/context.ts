@@ -1,7 +1,7 @@
 import { KafkaPort } from '../kafka/index.js';
 import { loadTopology, type Topology } from '../topology/index.js';
 import type { BackendPreference } from '../trainer/index.js';
-import { readEnvironment, resolveKafkaSettings, type CliEnvironment } from './env.js';
+import { placeholderValues, readEnvironment, resolveKafkaSettings, type CliEnvironment } from './env.js';
 
 export const DEFAULT_TOPOLOGY = 'topologies/sentiment.yaml';
 
@@ -19,7 +19,7 @@ export class CliContext {
   }
 
   get topology(): Topology {
-    this.topologyCache ??= withBackend(loadTopology(this.topologyPath, { env: process.env }), this.overrides.backend);
+    this.topologyCache ??= withBackend(loadTopology(this.topologyPath, { env: placeholderValues() }), this.overrides.backend);
     return this.topologyCache;
   }
 

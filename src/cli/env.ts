@@ -7,7 +7,9 @@ import type { Topology } from '../topology/index.js';
 
 /**
  * The only place that reads process.env: broker address and secrets are resolved here,
- * once, into a frozen settings object that the library receives.
+ * once, into a frozen settings object that the library receives, and a topology's
+ * `${NAME}` placeholders get their values from here. (Child processes the broker module
+ * starts, such as keytool, inherit the environment; that passes it on, it reads no setting.)
  */
 export interface CliEnvironment {
   brokers: string[] | undefined;
@@ -37,6 +39,11 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): CliEnviro
     tlsCaFile: env.KAFKA_TLS_CA_FILE,
     logLevel: env.REVIEWFLOW_LOG_LEVEL ?? env.LOG_LEVEL ?? 'info',
   });
+}
+
+/** Values for a topology's `${NAME}` placeholders: every variable, as a shell would expand them. */
+export function placeholderValues(): Readonly<Record<string, string | undefined>> {
+  return process.env;
 }
 
 function readPem(path: string, base: string, what: string): string {

@@ -15,8 +15,6 @@ import { registerModels } from './commands/models.js';
 import { registerPredict } from './commands/predict.js';
 import { registerDemo } from './commands/demo.js';
 
-// kafkajs prints a notice about its v2 partitioner on every producer; we pin the partitioner.
-process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 configureLogging({ level: readEnvironment().logLevel });
 
 const program = new Command()

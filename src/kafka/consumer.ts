@@ -22,8 +22,6 @@ export interface ConsumerOptions {
 export interface BatchControls {
   /** Keeps group membership alive during long work (call between chunks of work). */
   heartbeat(): Promise<void>;
-  /** False once stop() began: finish the work in hand, then return. */
-  isRunning(): boolean;
   /** True when a rebalance took this partition away: drop the batch, do not commit. */
   isStale(): boolean;
   /** Commits offsets for this group (at-least-once: after outputs were acknowledged). */
@@ -49,8 +47,6 @@ function toConsumed(m: KafkaMessage): ConsumedMessage {
 
 /** A consumer-group member that hands whole batches to one handler and commits only when told. */
 export class ConsumerPort {
-  private running = false;
-
   constructor(
     private readonly consumer: Consumer,
     readonly options: ConsumerOptions,
@@ -74,13 +70,12 @@ export class ConsumerPort {
     await kafkaCall(`subscribe ${this.options.topics.join(',')}`, () =>
       this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? true }),
     );
-    this.running = true;
     await kafkaCall('start consuming', () =>
       this.consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 1,
-        eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+        eachBatch: async ({ batch, heartbeat, isStale, resolveOffset }) => {
           if (batch.isEmpty()) return;
           const consumed: ConsumedBatch = {
             topic: batch.topic,
@@ -92,7 +87,6 @@ export class ConsumerPort {
           try {
             await handler(consumed, {
               heartbeat,
-              isRunning: () => this.running && isRunning(),
               isStale,
               commit: (offsets) => this.commit(offsets),
             });
@@ -114,22 +108,8 @@ export class ConsumerPort {
     );
   }
 
-  pause(topic: string, partitions?: number[]): void {
-    this.consumer.pause([{ topic, ...(partitions ? { partitions } : {}) }]);
-  }
-
-  resume(topic: string, partitions?: number[]): void {
-    this.consumer.resume([{ topic, ...(partitions ? { partitions } : {}) }]);
-  }
-
-  /** Seeks a partition to an offset; effective once the consumer is running. */
-  seek(topic: string, partition: number, offset: number): void {
-    this.consumer.seek({ topic, partition, offset: String(offset) });
-  }
-
   /** Stops fetching; the batch in hand finishes (and commits) before disconnect resolves. */
   async stop(): Promise<void> {
-    this.running = false;
     await kafkaCall('disconnect consumer', () => this.consumer.disconnect());
   }
 

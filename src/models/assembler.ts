@@ -58,15 +58,6 @@ export class ModelAssembler {
     return record.kind === 'chunk' ? this.addChunk(state, record.value) : this.addManifest(state, record.value);
   }
 
-  /** Bytes held in incomplete versions (for metrics and tests). */
-  pendingBytes(): number {
-    let total = 0;
-    for (const state of this.models.values()) {
-      for (const pending of state.pending.values()) for (const c of pending.chunks) total += c?.data.length ?? 0;
-    }
-    return total;
-  }
-
   private stateOf(model: string): ModelState {
     let state = this.models.get(model);
     if (!state) {

@@ -1,4 +1,4 @@
-import { cleanText } from '../stages/normalize-text.js';
+import { cleanText } from '../text/normalize-text.js';
 
 /** Longest text scored; matches the clean stage's default length limit. */
 const MAX_CHARS = 20_000;

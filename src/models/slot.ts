@@ -9,21 +9,14 @@ export interface SlotPredictions {
 }
 
 /**
- * Holds the predictor in use and swaps it atomically. Every predict call reads the slot
- * once, so one call is always served by exactly one version, even across awaits.
+ * Holds the predictor in use and swaps in newer versions atomically. Every predict call
+ * reads the slot once, so one call is always served by exactly one version.
  */
 export class ModelSlot {
   private predictor: Predictor | undefined;
 
   current(): Predictor | undefined {
     return this.predictor;
-  }
-
-  /** Installs `next` unconditionally; returns the predictor it replaced. */
-  swap(next: Predictor): Predictor | undefined {
-    const previous = this.predictor;
-    this.predictor = next;
-    return previous;
   }
 
   /** Installs `next` only if it is newer than the current version of the same model. */
@@ -37,21 +30,6 @@ export class ModelSlot {
   predict(texts: readonly string[]): SlotPredictions {
     const predictor = this.require();
     return { model: predictor.manifest.model, version: predictor.version, predictions: predictor.predict(texts) };
-  }
-
-  /**
-   * Predicts a large request in slices, yielding to the event loop between them so a
-   * service stays responsive; the version is captured once, before the first slice.
-   */
-  async predictInSlices(texts: readonly string[], options: { sliceSize?: number } = {}): Promise<SlotPredictions> {
-    const predictor = this.require();
-    const sliceSize = options.sliceSize ?? 256;
-    const predictions: Prediction[] = [];
-    for (let i = 0; i < texts.length; i += sliceSize) {
-      if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-      predictions.push(...predictor.predict(texts.slice(i, i + sliceSize)));
-    }
-    return { model: predictor.manifest.model, version: predictor.version, predictions };
   }
 
   private require(): Predictor {

@@ -72,9 +72,8 @@ export async function unreadInputs(kafka: KafkaPort, candidates: StageConfig[]):
   if (candidates.length === 0) return held;
   await kafka.withAdmin(async (admin) => {
     for (const stage of candidates) {
-      const group = stage.group ?? stage.id;
-      const { total } = await admin.groupLag(group, stage.input);
-      if (total > 0) held.set(stage.id, `${total} records on ${stage.input} are still unread by its group ${group}; it reads them on its own first`);
+      const { total } = await admin.groupLag(stage.group, stage.input);
+      if (total > 0) held.set(stage.id, `${total} records on ${stage.input} are still unread by its group ${stage.group}; it reads them on its own first`);
     }
   });
   return held;

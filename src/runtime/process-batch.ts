@@ -19,8 +19,6 @@ export interface RoutedBatch {
   /** Outgoing records by topic, in input order. */
   messages: Map<string, OutgoingMessage[]>;
   counters: StageCounters;
-  /** The next input offset: everything below it is done. */
-  nextOffset: number;
   /** For each record on the output topic, in order: the input offset it came from. */
   outputSources: number[];
 }
@@ -101,8 +99,7 @@ export function processBatch<O, S extends StageState | undefined>(batch: Consume
       step.span.end();
     }
   }
-  const last = batch.messages[batch.messages.length - 1];
-  return { messages, counters, nextOffset: last ? last.offset + 1 : 0, outputSources };
+  return { messages, counters, outputSources };
 
   function processOne(message: ConsumedMessage): void {
     let record: StageInput;

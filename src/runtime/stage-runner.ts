@@ -68,7 +68,7 @@ export class StageRunner {
   }
 
   get group(): string {
-    return this.o.stage.group ?? this.o.stage.id;
+    return this.o.stage.group;
   }
 
   /** The consuming stage's progress. */

@@ -75,7 +75,7 @@ export class TrainerRunner {
   }
 
   get group(): string {
-    return this.o.stage.group ?? this.o.stage.id;
+    return this.o.stage.group;
   }
 
   progress(): TrainerProgress {

@@ -1,5 +1,4 @@
-import { metrics, trace, context, propagation, SpanKind, SpanStatusCode, type Span, type Attributes } from '@opentelemetry/api';
-import type { StageCounters } from '../runtime/counters.js';
+import { metrics, trace, context, propagation, SpanKind, type Span, type Attributes } from '@opentelemetry/api';
 
 /**
  * The one telemetry module: named metrics and spans through @opentelemetry/api only.
@@ -18,7 +17,21 @@ const trainerAccuracy = meter.createGauge?.('reviewflow.trainer.accuracy', { des
 const trainerLoss = meter.createGauge?.('reviewflow.trainer.loss', { description: 'training loss of the last batch' });
 const modelVersion = meter.createGauge?.('reviewflow.model.version', { description: 'last published model version' });
 
-export function recordBatch(options: { stage: string; counters: StageCounters; durationMs: number }): void {
+/**
+ * The counts of one batch that the metrics report. Declared here, not imported from the
+ * runtime, so telemetry sits below every module that reports through it; the runtime's
+ * StageCounters has this shape.
+ */
+export interface BatchCounts {
+  in: number;
+  out: number;
+  generated: number;
+  deadLettered: number;
+  /** Quarantine and dead-letter reason codes, counted. */
+  reasons: Readonly<Record<string, number>>;
+}
+
+export function recordBatch(options: { stage: string; counters: BatchCounts; durationMs: number }): void {
   const attrs: Attributes = { stage: options.stage };
   recordsIn.add(options.counters.in, attrs);
   recordsOut.add(options.counters.out + options.counters.generated, attrs);
@@ -66,9 +79,3 @@ export function traceProduce(topic: string, id: string): { span: Span; headers: 
   if (!span.isRecording()) return { span, headers: {} };
   return { span, headers: injectContext(span, {}) };
 }
-
-export function markFailed(span: Span, message: string): void {
-  span.setStatus({ code: SpanStatusCode.ERROR, message });
-}
-
-export { tracer };

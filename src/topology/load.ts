@@ -10,7 +10,7 @@ import { stageKinds } from './kinds.js';
 export type Topology = Readonly<TopologyConfig> & { readonly file: string };
 
 export interface LoadOptions {
-  /** Values for `${NAME}` placeholders (secrets stay out of the file). The CLI passes process.env. */
+  /** Values for `${NAME}` placeholders (secrets stay out of the file). The CLI passes its environment (cli/env.ts). */
   env?: Record<string, string | undefined>;
   kinds?: Record<string, StageKind>;
 }
@@ -91,7 +91,7 @@ export function namespaced(topology: Topology, prefix: string): Topology {
       quarantine: opt(s.quarantine),
       deadLetter: opt(s.deadLetter),
       quality: opt(s.quality),
-      group: `${prefix}${s.group ?? `${topology.name}.${s.id}`}`,
+      group: `${prefix}${s.group}`,
     })),
   });
 }

@@ -99,6 +99,9 @@ export const topologySchema = z
   .strict();
 
 export type TopicConfig = z.output<typeof topicSchema>;
-export type StageConfig = z.output<typeof stageSchema>;
 export type BrokerConfig = z.output<typeof brokerSchema>;
-export type TopologyConfig = z.output<typeof topologySchema>;
+/** A topology as the schema reads it: a stage's `group` may still be absent. */
+export type ParsedTopology = z.output<typeof topologySchema>;
+/** A stage after validation, which fills in `group` (default `<topology name>.<stage id>`). */
+export type StageConfig = Omit<z.output<typeof stageSchema>, 'group'> & { group: string };
+export type TopologyConfig = Omit<ParsedTopology, 'stages'> & { stages: StageConfig[] };

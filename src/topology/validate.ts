@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { formatPath, type TopologyIssue } from './issues.js';
-import type { TopologyConfig } from './schema.js';
+import type { ParsedTopology, TopologyConfig } from './schema.js';
 
 export interface StageKind {
   /** Options schema with defaults; its output replaces the raw options. */
@@ -13,9 +13,20 @@ export interface StageKind {
 function zodFix(issue: z.ZodIssue): string {
   if (issue.code === 'invalid_enum_value') return `use one of ${issue.options.map(String).join(', ')}`;
   if (issue.code === 'unrecognized_keys') return `remove ${issue.keys.join(', ')} (not an option here)`;
-  if (issue.code === 'invalid_type') return `give a ${issue.expected}${issue.received === 'undefined' ? ' (it is required)' : ''}`;
-  if (issue.code === 'too_small' || issue.code === 'too_big') return `use a value ${issue.code === 'too_small' ? '≥' : '≤'} ${String(issue.code === 'too_small' ? issue.minimum : issue.maximum)}`;
+  if (issue.code === 'invalid_type') return `give ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}${issue.received === 'undefined' ? ' (it is required)' : ''}`;
+  if (issue.code === 'too_small' || issue.code === 'too_big') return boundFix(issue);
   return 'correct the value as the message says';
+}
+
+/** A bound in the terms of what it bounds: items of a list, characters of a text, else the value (strict or not). */
+function boundFix(issue: z.ZodTooSmallIssue | z.ZodTooBigIssue): string {
+  const small = issue.code === 'too_small';
+  const bound = String(small ? issue.minimum : issue.maximum);
+  const most = small ? 'at least' : 'at most';
+  if (issue.type === 'array') return `give ${most} ${bound} item(s)`;
+  if (issue.type === 'string') return `use ${most} ${bound} character(s)`;
+  const sign = small ? (issue.inclusive ? '≥' : '>') : (issue.inclusive ? '≤' : '<');
+  return `use a value ${sign} ${bound}`;
 }
 
 export function zodIssues(error: z.ZodError, prefix: ReadonlyArray<string | number> = []): TopologyIssue[] {
@@ -25,9 +36,9 @@ export function zodIssues(error: z.ZodError, prefix: ReadonlyArray<string | numb
 /**
  * Checks what the schema cannot: stage kinds and their options, topics every stage names,
  * duplicate ids and groups, topics nothing writes, and cycles. Returns the topology with
- * each stage's options parsed (defaults filled in).
+ * each stage's options parsed (defaults filled in) and its group set.
  */
-export function validateTopology(topology: TopologyConfig, kinds: Record<string, StageKind>): { topology: TopologyConfig; issues: TopologyIssue[] } {
+export function validateTopology(topology: ParsedTopology, kinds: Record<string, StageKind>): { topology: TopologyConfig; issues: TopologyIssue[] } {
   const issues: TopologyIssue[] = [];
   const declared = new Set(Object.keys(topology.topics));
   const need = (topic: string, path: string): void => {

@@ -72,7 +72,7 @@ describe('3-broker cluster losing one broker mid-stream', () => {
     // the hardest broker to lose: the clean group's coordinator (the leader of its
     // __consumer_offsets partition, which Kafka picks by the group id's Java hash code)
     const offsets = await kafka.withAdmin((a) => a.describeTopics(['__consumer_offsets']));
-    const coordinatorPartition = Math.abs(javaHashCode(clean.group!)) % offsets[0]!.partitions.length;
+    const coordinatorPartition = Math.abs(javaHashCode(clean.group)) % offsets[0]!.partitions.length;
     const victim = offsets[0]!.partitions.find((p) => p.partition === coordinatorPartition)!.leader;
     const survivors = manager.readState()!.nodes.filter((n) => n.nodeId !== victim).map((n) => n.pid);
     manager.killNode(victim, 'SIGKILL');
@@ -115,7 +115,7 @@ describe('3-broker cluster losing one broker mid-stream', () => {
     await untilDrained(kafka, [clean, augment, gate], 300_000, guard);
 
     // no stuck group: each stage's group still has exactly its one member, and lag is 0
-    const members = await kafka.withAdmin(async (a) => Promise.all([clean, augment, gate].map((s) => a.groupMembers(s.group!))));
+    const members = await kafka.withAdmin(async (a) => Promise.all([clean, augment, gate].map((s) => a.groupMembers(s.group))));
     expect(members).toEqual([1, 1, 1]);
     const check = await checkCleanAugmentGate(kafka, topology);
     console.log(`[cluster-failover] ${JSON.stringify({ victim, coordinatorPartition, failoverMs, exits: exits.length, onTwoMs, aliveAfterKill, resyncMs, produced, stages: check.stages.map((s) => ({ stage: s.stage, in: s.in, out: s.out, quarantined: s.quarantined, duplicates: s.duplicates, generated: s.generated, lag: s.lag })) })}`);

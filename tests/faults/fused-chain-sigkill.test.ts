@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { collectStatus } from '../../src/cli/commands/status.js';
+import { collectStatus } from '../../src/runtime/status.js';
 import type { Topology } from '../../src/topology/index.js';
 import { writeTopologyFile } from '../helpers/cli.js';
 import { dropTopology, testKafka, testTopology } from '../helpers/kafka.js';

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { collectStatus, type StageStatus } from '../../src/cli/commands/status.js';
+import { collectStatus, type StageStatus } from '../../src/runtime/status.js';
 import { IngestProducer } from '../../src/ingest/index.js';
 import type { KafkaPort } from '../../src/kafka/index.js';
 import { decode, encode } from '../../src/records/index.js';
@@ -123,7 +123,7 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
 
 /** Committed progress of a stage's group over its input: records done and lag. */
 export async function committed(kafka: KafkaPort, stage: StageConfig): Promise<{ done: number; lag: number }> {
-  const lag = await kafka.withAdmin((a) => a.groupLag(stage.group!, stage.input));
+  const lag = await kafka.withAdmin((a) => a.groupLag(stage.group, stage.input));
   return { done: lag.partitions.reduce((n, p) => n + Math.max(0, p.committed), 0), lag: lag.total };
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
-import { collectStatus } from '../../src/cli/commands/status.js';
+import { collectStatus } from '../../src/runtime/status.js';
 import { readModelHistory } from '../../src/models/history.js';
 import type { ModelVersion } from '../../src/records/types.js';
 import { Pipeline } from '../../src/runtime/pipeline.js';

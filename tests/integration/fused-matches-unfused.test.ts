@@ -5,7 +5,7 @@ import type { KafkaPort } from '../../src/kafka/index.js';
 import { decode, encode } from '../../src/records/index.js';
 import type { Review } from '../../src/records/types.js';
 import { Pipeline } from '../../src/runtime/pipeline.js';
-import { collectStatus } from '../../src/cli/commands/status.js';
+import { collectStatus } from '../../src/runtime/status.js';
 import type { StageCounters } from '../../src/runtime/counters.js';
 import type { Topology } from '../../src/topology/index.js';
 import { dropTopology, testKafka, testTopology } from '../helpers/kafka.js';

@@ -4,7 +4,7 @@ import { generateReviews } from '../../src/generate/index.js';
 import { IngestProducer } from '../../src/ingest/index.js';
 import { decode } from '../../src/records/index.js';
 import { Pipeline } from '../../src/runtime/pipeline.js';
-import { collectStatus } from '../../src/cli/commands/status.js';
+import { collectStatus } from '../../src/runtime/status.js';
 import type { Topology } from '../../src/topology/index.js';
 import { dropTopology, testKafka, testTopology } from '../helpers/kafka.js';
 import { topicCount, waitForStages } from '../helpers/pipeline.js';

@@ -1,13 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { collectStatus } from '../../src/cli/commands/status.js';
+import { collectStatus } from '../../src/runtime/status.js';
 import { generateReviews } from '../../src/generate/index.js';
 import { IngestProducer } from '../../src/ingest/index.js';
 import { decode } from '../../src/records/index.js';
 import type { RawReview } from '../../src/records/types.js';
 import type { CleanOptions } from '../../src/stages/clean.js';
-import { cleanText } from '../../src/stages/normalize-text.js';
+import { cleanText } from '../../src/text/normalize-text.js';
 import type { Topology } from '../../src/topology/index.js';
 import { CLI, writeTopologyFile } from '../helpers/cli.js';
 import { dropTopology, testKafka, testTopology } from '../helpers/kafka.js';
@@ -79,7 +79,7 @@ async function produce(seed: number, count: number): Promise<number> {
 describe('clean stage scaled out to two worker processes', () => {
   it('run --instances 2 spreads partitions over both workers, survives a SIGKILLed worker without loss and exits 0 on SIGTERM', { timeout: 240_000 }, async () => {
     const clean = topology.stages.find((s) => s.id === 'clean')!;
-    const group = clean.group!;
+    const group = clean.group;
     const lag = () => kafka.withAdmin((a) => a.groupLag(group, clean.input));
     const run = startSupervisor(writeTopologyFile(topology));
     supervisor = run;

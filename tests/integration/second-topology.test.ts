@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectStatus } from '../../src/cli/commands/status.js';
+import { collectStatus } from '../../src/runtime/status.js';
 import { generateReviews } from '../../src/generate/index.js';
 import { IngestProducer } from '../../src/ingest/index.js';
 import { readModelHistory } from '../../src/models/history.js';

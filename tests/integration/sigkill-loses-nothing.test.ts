@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { IngestProducer } from '../../src/ingest/index.js';
 import { decode } from '../../src/records/index.js';
-import { collectStatus } from '../../src/cli/commands/status.js';
+import { collectStatus } from '../../src/runtime/status.js';
 import type { Topology } from '../../src/topology/index.js';
 import { CLI, writeTopologyFile } from '../helpers/cli.js';
 import { dropTopology, testKafka, testTopology } from '../helpers/kafka.js';
@@ -41,7 +41,7 @@ function exited(child: ChildProcess): Promise<number | null> {
 /** Committed progress of a stage's group: cheap enough to poll. */
 async function committed(topology: Topology, stage: string): Promise<{ done: number; lag: number }> {
   const s = topology.stages.find((x) => x.id === stage)!;
-  const lag = await kafka.withAdmin((a) => a.groupLag(s.group!, s.input));
+  const lag = await kafka.withAdmin((a) => a.groupLag(s.group, s.input));
   return { done: lag.partitions.reduce((n, p) => n + Math.max(0, p.committed), 0), lag: lag.total };
 }
 

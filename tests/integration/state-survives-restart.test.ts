@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IngestProducer } from '../../src/ingest/index.js';
 import { Pipeline } from '../../src/runtime/pipeline.js';
 import type { Topology } from '../../src/topology/index.js';
-import { collectStatus } from '../../src/cli/commands/status.js';
+import { collectStatus } from '../../src/runtime/status.js';
 import { changelogTopic } from '../../src/topology/index.js';
 import { dropTopology, testKafka, testTopology } from '../helpers/kafka.js';
 import { waitForStages } from '../helpers/pipeline.js';

@@ -17,7 +17,8 @@ function dockerAnswers(): boolean {
 }
 
 /**
- * Provides one real Kafka to every test file: KAFKA_BROKERS when set, else a
+ * Provides one real Kafka to every test file of the `broker` project (every test outside
+ * tests/unit, see vitest.config.ts): KAFKA_BROKERS when set, else a
  * testcontainers Kafka when a Docker engine answers, else the embedded broker
  * (provisioned from Maven Central), started once per run and stopped after.
  */

@@ -3,8 +3,8 @@ import { readModelHistory } from '../../models/history.js';
 import { decode } from '../../records/index.js';
 import type { QualityMetrics } from '../../records/types.js';
 import type { RunReportData } from '../../report/types.js';
+import { collectStatus } from '../../runtime/status.js';
 import type { Topology } from '../../topology/index.js';
-import { collectStatus } from '../commands/status.js';
 import type { ThroughputSample } from './progress.js';
 
 /** Everything the run report shows, read back from Kafka (and the live samples, if any). */

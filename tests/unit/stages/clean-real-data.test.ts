@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cleanStage } from '../../../src/stages/clean.js';
-import { cleanText } from '../../../src/stages/normalize-text.js';
+import { cleanText } from '../../../src/text/normalize-text.js';
 import { cleanOptions, dataPath, dataPresent, position, rawReview, readJsonl, runClean } from './helpers.js';
 
 const IMDB = dataPath('uci-sentiment/imdb.jsonl');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { REASON, ruleReasons } from '../../../src/stages/gate-rules.js';
 import { gateStage } from '../../../src/stages/gate.js';
-import { cleanText } from '../../../src/stages/normalize-text.js';
+import { cleanText } from '../../../src/text/normalize-text.js';
 import { profileText } from '../../../src/stages/text-profile.js';
 
 const thresholds = gateStage.options.parse({}) as Parameters<typeof ruleReasons>[2];

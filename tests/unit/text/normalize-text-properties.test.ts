@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cleanText } from '../../../src/stages/normalize-text.js';
+import { cleanText } from '../../../src/text/normalize-text.js';
 
 const options = { maxChars: 20_000 };
 const clean = (text: string): string => cleanText(text, options).text;

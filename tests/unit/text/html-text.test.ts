@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeEntities, stripTags } from '../../../src/stages/html-text.js';
-import { NAMED_ENTITIES } from '../../../src/stages/html-entities.js';
+import { decodeEntities, stripTags } from '../../../src/text/html-text.js';
+import { NAMED_ENTITIES } from '../../../src/text/html-entities.js';
 
 describe('decodeEntities', () => {
   it.each([

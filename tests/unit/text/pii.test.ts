@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isCardNumber, redactPii } from '../../../src/stages/pii.js';
+import { isCardNumber, redactPii } from '../../../src/text/pii.js';
 
 describe('redactPii', () => {
   it.each([

@@ -3,7 +3,8 @@ import { decodeEntities, stripTags } from './html-text.js';
 import { redactPii, type RedactionResult } from './pii.js';
 
 /**
- * The clean stage's text pipeline. The order matters for idempotence
+ * The text pipeline of the clean stage, shared with prediction (models/prepare.ts) so a
+ * model scores text exactly as it was trained on. The order matters for idempotence
  * (clean(clean(x)) === clean(x)):
  *  1. lone surrogates → U+FFFD, so later steps and UTF-8 encoding see valid text;
  *  2. C1 controls → cp1252 punctuation, other controls removed — before decoding, so a
