@@ -20,7 +20,7 @@ export function sigmoid(z: number): number {
 
 /**
  * 1/√|F|: long documents do not get proportionally more confident, and one learning rate
- * suits tweets and essays alike (measured: mean pooling or no scaling lost 1–8 points).
+ * suits tweets and essays alike (mean pooling or no scaling measured far worse: docs/MODEL.md).
  */
 export function documentScale(featureCount: number): number {
   return 1 / Math.sqrt(Math.max(1, featureCount));
