@@ -65,3 +65,9 @@ export function formatTimestamp(ms: number): string {
   if (!Number.isFinite(ms)) return '—';
   return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
+
+/** A 0..1 score such as F1, ROC AUC or a Brier score, as a plain decimal: "0.876". */
+export function formatScore(value: number | null, digits = 3): string {
+  if (value === null || !Number.isFinite(value)) return '—';
+  return value.toFixed(digits);
+}

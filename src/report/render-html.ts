@@ -4,17 +4,17 @@ import { formatCount, formatDuration, formatPercent, formatTimestamp } from './f
 import { stageIdentity } from './identity.js';
 import { RENDER_CHECK_SCRIPT } from './render-check-script.js';
 import { accuracyChart, qualityChart, quarantineChart, throughputChart } from './report-charts.js';
+import { evaluationSection } from './report-evaluation.js';
 import { REPORT_CSS } from './report-style.js';
 import { stageTable, versionTable } from './report-tables.js';
 import type { RunReportData } from './types.js';
+import { newestFirst } from './versions.js';
 
 // Nothing may load from the network: the policy makes the browser refuse it, not just us avoid it.
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
 
 function latestVersion(data: RunReportData) {
-  let latest: RunReportData['versions'][number] | undefined;
-  for (const v of data.versions) if (!latest || v.createdAt > latest.createdAt || (v.createdAt === latest.createdAt && v.version > latest.version)) latest = v;
-  return latest;
+  return [...data.versions].sort(newestFirst)[0];
 }
 
 function card(o: { label: string; value: string; sub?: string; tone?: 'ok' | 'bad' }): string {
@@ -77,6 +77,7 @@ ${summaryCards(data)}
 </header>
 ${section({ title: 'Stages', lede: 'What each stage did with every record it read. A stage is accounted when in = out + quarantined + dead-lettered + duplicates.', body: `<div class="table-scroll">${stageTable(data)}</div>` })}
 ${section({ title: 'Model accuracy', lede: 'Holdout accuracy (solid) and prequential accuracy (dashed) of each published version; points are labelled with the version number.', body: `<figure>${accuracyChart(data)}</figure><div class="table-scroll">${versionTable(data)}</div>` })}
+${section({ title: 'Model evaluation', lede: 'The newest version of each model on its holdout: the confusion matrix at P(positive) ≥ 0.5, threshold metrics, and a reliability curve (dots near the diagonal mean its probabilities can be taken at face value).', body: evaluationSection(data) })}
 ${section({ title: 'Throughput', lede: 'Records per second that each stage processed over the run.', body: `<figure>${throughputChart(data)}</figure>` })}
 ${section({ title: 'Quarantine reasons', lede: 'Records set aside by reason code, summed over all stages.', body: `<figure>${quarantineChart(data)}</figure>` })}
 ${section({ title: 'Data quality', lede: 'Per window: label balance (share of positive labels), length drift against the reference window (PSI) and out-of-vocabulary rate.', body: `<figure>${qualityChart(data)}</figure>` })}

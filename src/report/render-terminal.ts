@@ -1,9 +1,10 @@
 /** The few plain-text lines printed at the end of a run (no colours: it may go to a log). */
-import { formatCount, formatDuration, formatPercent } from './format.js';
+import { formatCount, formatDuration, formatPercent, formatScore } from './format.js';
 import { stageIdentity } from './identity.js';
 import { reasonBars } from './report-charts.js';
 import { sortBars } from './svg-bar-chart.js';
 import type { RunReportData, StageReport, VersionReport } from './types.js';
+import { describeTrainer, newestFirst, newestVersionPerModel } from './versions.js';
 
 export interface TerminalSummaryOptions {
   /** Where report.html was written, shown on the last line. */
@@ -39,7 +40,7 @@ function stageLines(stages: readonly StageReport[]): string[] {
 function versionLine(versions: readonly VersionReport[], rejected: number): string {
   const rejectedText = rejected > 0 ? `, ${formatCount(rejected)} candidate${rejected === 1 ? '' : 's'} rejected` : '';
   if (versions.length === 0) return `models: none published${rejectedText}`;
-  const sorted = [...versions].sort((a, b) => a.createdAt - b.createdAt || a.version - b.version);
+  const sorted = [...versions].sort((a, b) => newestFirst(b, a)); // oldest first
   const shown = sorted.length > VERSIONS_SHOWN ? [sorted[0]!, ...sorted.slice(-(VERSIONS_SHOWN - 1))] : sorted;
   const steps = shown.map((v) => `v${v.version} ${formatPercent(v.holdoutAccuracy)}`);
   if (sorted.length > VERSIONS_SHOWN) steps.splice(1, 0, '…');
@@ -47,6 +48,15 @@ function versionLine(versions: readonly VersionReport[], rejected: number): stri
   return (
     `models: ${formatCount(versions.length)} version${versions.length === 1 ? '' : 's'} published${rejectedText}; holdout ${steps.join(' → ')}` +
     `; latest ${latest.model} v${latest.version} prequential ${formatPercent(latest.prequentialAccuracy)}, ${formatCount(latest.examplesSeen)} examples`
+  );
+}
+
+/** One line per model: what a data scientist asks of its newest version first. */
+function newestVersionLines(versions: readonly VersionReport[]): string[] {
+  return newestVersionPerModel(versions).map(
+    (v) =>
+      `${v.model} v${v.version}: accuracy ${formatPercent(v.holdoutAccuracy)}, F1 ${formatScore(v.f1)}, ROC AUC ${formatScore(v.rocAuc)},` +
+      ` Brier ${formatScore(v.brier)} (${describeTrainer(v)})`,
   );
 }
 
@@ -63,6 +73,7 @@ export function renderTerminalSummary(data: RunReportData, options: TerminalSumm
     `reviewflow run: topology ${data.topology}, ${formatDuration(data.durationMs)}, backend ${data.backend}`,
     ...stageLines(data.stages),
     versionLine(data.versions, data.rejectedCandidates),
+    ...newestVersionLines(data.versions),
     reasonLine(data),
   ];
   if (options.reportPath) lines.push(`report: ${options.reportPath}`);

@@ -25,11 +25,20 @@ tbody th{font-weight:600}
 .num{text-align:right}.zero{color:#94a3b8}.strong{font-weight:650}
 .stage{display:block}.kind{display:block;font-size:12px;font-weight:400;color:var(--muted)}
 .version{color:var(--accent)}.kind-inline{color:var(--muted);font-size:12px}
+.versions th,.versions td{padding-left:6px;padding-right:6px}
 .identity{font-weight:700}.identity.ok{color:var(--ok)}.identity.bad{color:var(--bad)}
 .table-scroll{overflow-x:auto}
 figure{margin:10px 0 0}
 svg.chart{display:block;width:100%;height:auto;max-width:100%}
 .note,.empty{color:var(--muted);font-size:14px;margin:8px 0 0}
+h3{font-size:15px;margin:22px 0 0}
+.trained{color:var(--muted);font-size:13px;margin:0}
+.eval-grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:4px 28px;align-items:start}
+caption{text-align:left;font-size:12px;color:var(--muted);padding-top:6px}
+.confusion td{width:38%}.confusion .hit{background:#ecfdf5}.confusion .miss{background:#fef2f2}
+.share{display:block;font-size:12px;font-weight:400;color:var(--muted)}
+.metrics .hint{white-space:normal;color:var(--muted);font-size:12.5px;line-height:1.35}
+details.bins{margin-top:6px;font-size:13px}details.bins summary{cursor:pointer;color:var(--muted)}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 footer{margin-top:44px;padding-top:14px;border-top:1px solid var(--line);color:var(--muted);font-size:13px}
 @media print{main{padding:0}h2{break-after:avoid}figure,table{break-inside:avoid}}

@@ -1,8 +1,9 @@
 /** The HTML tables of the report: stages with their identity check, and model versions. */
 import { escapeHtml } from './escape.js';
-import { formatBytes, formatCount, formatElapsed, formatPercent, formatPointDelta } from './format.js';
+import { formatBytes, formatCount, formatElapsed, formatPercent, formatPointDelta, formatScore } from './format.js';
 import { stageIdentity } from './identity.js';
 import type { RunReportData, StageReport, VersionReport } from './types.js';
+import { newestFirst } from './versions.js';
 
 const MAX_VERSION_ROWS = 12;
 
@@ -51,8 +52,11 @@ function versionRow(v: VersionReport, start: number): string {
     `<td class="num">${formatCount(v.examplesSeen)}</td>` +
     `<td class="num strong">${formatPercent(v.holdoutAccuracy)}</td>` +
     `<td class="num">${formatPercent(v.prequentialAccuracy)}</td>` +
-    `<td class="num">${formatPercent(v.holdoutAccuracyFullPrecision)}</td>` +
-    `<td class="num">${formatPointDelta(cost)}</td>` +
+    `<td class="num">${formatScore(v.f1)}</td>` +
+    `<td class="num">${formatScore(v.rocAuc)}</td>` +
+    // Cost and the accuracy it is taken from share a cell, so F1 and ROC AUC fit without scrolling.
+    `<td class="num" title="holdout ${formatPercent(v.holdoutAccuracyFullPrecision)} before ${escapeHtml(v.encoding)} compression">` +
+    `${formatPointDelta(cost)} <span class="kind-inline">from ${formatPercent(v.holdoutAccuracyFullPrecision)}</span></td>` +
     `<td class="num">${formatBytes(v.bytes)} <span class="kind-inline">${escapeHtml(v.encoding)}</span></td></tr>`
   );
 }
@@ -65,13 +69,14 @@ export function versionTable(data: RunReportData): string {
       : '';
   if (data.versions.length === 0) return rejected; // the chart above already says none was published
   const start = data.generatedAt - data.durationMs;
-  const sorted = [...data.versions].sort((a, b) => b.createdAt - a.createdAt || b.version - a.version);
+  const sorted = [...data.versions].sort(newestFirst);
   const shown = sorted.slice(0, MAX_VERSION_ROWS);
   const hidden = sorted.length - shown.length;
   return (
     '<table class="versions"><thead><tr><th scope="col">version</th><th scope="col" class="num">published at</th><th scope="col" class="num">examples</th>' +
-    '<th scope="col" class="num">holdout</th><th scope="col" class="num">prequential</th><th scope="col" class="num">holdout before compression</th>' +
-    '<th scope="col" class="num">compression cost</th><th scope="col" class="num">weights</th></tr></thead>' +
+    '<th scope="col" class="num">holdout</th><th scope="col" class="num">prequential</th><th scope="col" class="num">F1</th><th scope="col" class="num">ROC AUC</th>' +
+    '<th scope="col" class="num" title="holdout accuracy lost to compressing the weights, from the accuracy before">compression cost</th>' +
+    '<th scope="col" class="num">weights</th></tr></thead>' +
     `<tbody>${shown.map((v) => versionRow(v, start)).join('')}</tbody></table>` +
     (hidden > 0 ? `<p class="note">…and ${formatCount(hidden)} earlier version${hidden === 1 ? '' : 's'} (all are in the chart above).</p>` : '') +
     rejected

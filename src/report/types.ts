@@ -3,6 +3,7 @@
  * the end of `npm start` and on `reviewflow report`; everything under src/report/ is a
  * pure function of it (plus writing the file).
  */
+import type { ModelMetrics } from '../records/types.js';
 
 /** One throughput sample of a stage: records per second at time `t` (ms since epoch). */
 export interface ThroughputSample {
@@ -39,7 +40,31 @@ export interface VersionReport {
   holdoutAccuracyFullPrecision: number | null;
   bytes: number;
   encoding: string;
+  /** Holdout metrics at the 0.5 threshold; null where the manifest predates them. */
+  precision: number | null;
+  recall: number | null;
+  f1: number | null;
+  rocAuc: number | null;
+  /** Mean squared error of the holdout probabilities: lower is better. */
+  brier: number | null;
+  confusion: ConfusionCounts | null;
+  /** Ten equal-width bins of predicted P(positive); empty where not recorded. */
+  reliability: ReliabilityBin[];
+  /** The TF.js backend that trained it (cpu, tensorflow, webgpu, …). */
+  backend: string;
+  /** `sparse` or `tfjs`; null where the manifest predates it. */
+  executor: string | null;
+  /** The backend's device where it names one (a WebGPU adapter, a CUDA card). */
+  device: string | null;
 }
+
+// The evaluation shapes are the manifest's own (a type-only import: nothing runs), so a
+// change to the model-version schema shows up here instead of drifting from it.
+
+/** Holdout counts at the 0.5 threshold. */
+export type ConfusionCounts = NonNullable<ModelMetrics['confusion']>;
+/** Holdout examples whose predicted P(positive) fell in [from, to). */
+export type ReliabilityBin = ModelMetrics['reliability'][number];
 
 export interface QualityWindowReport {
   /** ms since epoch */

@@ -68,11 +68,11 @@ async function renderedDom(data: RunReportData): Promise<{ dir: string; url: str
 const attr = (dom: string, name: string) => dom.match(new RegExp(`<body[^>]*\\s${name}="(\\d+)"`))?.[1];
 
 describe('report.html in headless Chromium', () => {
-  it('report.html draws all four charts with non-zero geometry', async () => {
+  it('report.html draws all five charts (the newest version\'s reliability curve included) with non-zero geometry', async () => {
     const { dom } = await renderedDom(sampleReportData());
-    expect(attr(dom, 'data-charts-total')).toBe('4');
-    expect(attr(dom, 'data-charts-rendered')).toBe('4');
-    for (const chart of ['accuracy', 'throughput', 'quarantine', 'quality']) {
+    expect(attr(dom, 'data-charts-total')).toBe('5');
+    expect(attr(dom, 'data-charts-rendered')).toBe('5');
+    for (const chart of ['accuracy', 'throughput', 'quarantine', 'quality', 'reliability-sentiment']) {
       expect(dom).toMatch(new RegExp(`<svg [^>]*data-chart="${chart}"[^>]*data-rendered="true"`));
     }
   });

@@ -7,6 +7,9 @@ import { collectStatus } from '../../runtime/status.js';
 import type { Topology } from '../../topology/index.js';
 import type { ThroughputSample } from './progress.js';
 
+/** The default of `executor` in schemas/model-version/v2.avsc, which v1 manifests decode to. */
+const EXECUTOR_NOT_RECORDED = 'unknown';
+
 /** Everything the run report shows, read back from Kafka (and the live samples, if any). */
 export async function collectReportData(options: {
   kafka: KafkaPort;
@@ -32,6 +35,17 @@ export async function collectReportData(options: {
         holdoutAccuracyFullPrecision: v.metrics.holdoutAccuracyFullPrecision,
         bytes: v.weights.bytes,
         encoding: v.weights.encoding,
+        precision: v.metrics.precision,
+        recall: v.metrics.recall,
+        f1: v.metrics.f1,
+        rocAuc: v.metrics.rocAuc,
+        brier: v.metrics.brier,
+        confusion: v.metrics.confusion,
+        reliability: v.metrics.reliability,
+        backend: v.backend,
+        // A v1 manifest decodes with the schema's default executor, 'unknown': not recorded.
+        executor: v.executor === EXECUTOR_NOT_RECORDED ? null : v.executor,
+        device: v.device,
       });
     }
   }

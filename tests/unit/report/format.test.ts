@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatCount, formatDuration, formatElapsed, formatPercent, formatPointDelta, formatRate, formatTimestamp } from '../../../src/report/format.js';
+import { formatBytes, formatCount, formatDuration, formatElapsed, formatPercent, formatPointDelta, formatRate, formatScore, formatTimestamp } from '../../../src/report/format.js';
 
 describe('report formats', () => {
   it('formatDuration reads as ms, seconds, minutes or hours', () => {
@@ -8,6 +8,13 @@ describe('report formats', () => {
     expect(formatDuration(185_000)).toBe('3m 05s');
     expect(formatDuration(3_720_000)).toBe('1h 02m');
     expect(formatDuration(-1)).toBe('—');
+  });
+
+  it('formatScore prints a 0..1 score with three decimals and an em dash when not measured', () => {
+    expect(formatScore(0.87649)).toBe('0.876');
+    expect(formatScore(0.0914, 2)).toBe('0.09');
+    expect(formatScore(null)).toBe('—');
+    expect(formatScore(Number.NaN)).toBe('—');
   });
 
   it('formatElapsed gives short axis labels', () => {

@@ -25,6 +25,12 @@ describe('renderReportHtml', () => {
     }
   });
 
+  it('renderReportHtml has a model evaluation section after the accuracy one', () => {
+    const headings = [...html.matchAll(/<h2>([^<]+)<\/h2>/g)].map((m) => m[1]);
+    expect(headings.indexOf('Model evaluation')).toBe(headings.indexOf('Model accuracy') + 1);
+    expect(html).toMatch(/<h2>Model evaluation<\/h2>[\s\S]*data-chart="reliability-sentiment"[\s\S]*<h2>Throughput<\/h2>/);
+  });
+
   it('renderReportHtml puts the header facts on the page', () => {
     expect(html).toContain('<dd>topologies/sentiment.yaml</dd>');
     expect(html).toContain('<dd>3m 05s</dd>');
@@ -127,5 +133,8 @@ describe('renderReportHtml', () => {
     expect(out).toContain(`${(v9.holdoutAccuracyFullPrecision! * 100).toFixed(1)}%`);
     expect(out).toContain('−0.2 pp');
     expect(out).toContain('2 candidate versions were rejected');
+    const v9Row = out.match(/<tr><th scope="row">sentiment <span class="version">v9<\/span><\/th>.*?<\/tr>/)![0];
+    const cells = [...v9Row.matchAll(/<td class="num[^"]*"[^>]*>([^<]*)/g)].map((m) => m[1]!.trim());
+    expect(cells.slice(3, 7)).toEqual(['85.2%', '0.875', '0.947', '−0.2 pp']); // prequential, F1, ROC AUC, compression cost
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderTerminalSummary } from '../../../src/report/render-terminal.js';
-import { emptyReportData, sampleReportData } from './sample-data.js';
+import { emptyReportData, sampleReportData, withoutEvaluation } from './sample-data.js';
 
 describe('renderTerminalSummary', () => {
   it('renderTerminalSummary prints per-stage counts in aligned columns with an identity mark', () => {
@@ -17,6 +17,17 @@ describe('renderTerminalSummary', () => {
     const text = renderTerminalSummary(sampleReportData());
     expect(text).toContain('models: 9 versions published, 2 candidates rejected; holdout v1 62.6% → … → v7 85.9% → v8 86.9% → v9 87.7%');
     expect(text).toContain('latest sentiment v9 prequential 85.2%, 45,000 examples');
+  });
+
+  it('renderTerminalSummary prints accuracy, F1, ROC AUC, Brier and the trainer of each model\'s newest version', () => {
+    const data = sampleReportData();
+    data.versions.push({ ...withoutEvaluation(data.versions[0]!), model: 'spam', version: 3 });
+    const lines = renderTerminalSummary(data).split('\n');
+    const models = lines.findIndex((l) => l.startsWith('models: '));
+    expect(lines.slice(models + 1, models + 3)).toEqual([
+      'sentiment v9: accuracy 87.7%, F1 0.875, ROC AUC 0.947, Brier 0.086 (cpu, sparse executor)',
+      'spam v3: accuracy 62.6%, F1 —, ROC AUC —, Brier — (cpu)',
+    ]);
   });
 
   it('renderTerminalSummary lists the top quarantine reasons and where the report is', () => {

@@ -1,4 +1,4 @@
-import type { RunReportData, StageReport } from '../../../src/report/types.js';
+import type { ReliabilityBin, RunReportData, StageReport, VersionReport } from '../../../src/report/types.js';
 
 const START = Date.UTC(2025, 4, 1, 12, 0, 0);
 const DURATION_MS = 185_000;
@@ -19,6 +19,42 @@ function stage(partial: Omit<StageReport, 'generated' | 'lag' | 'reasons' | 'thr
   return { generated: 0, lag: 0, reasons: {}, throughput: [], ...partial };
 }
 
+const HOLDOUT = 1_000;
+/** A confident model: bins 0.4–0.6 stay empty, so the curve has eight points, not ten. */
+const BIN_COUNTS = [180, 120, 80, 60, 0, 0, 70, 100, 150, 240];
+
+/** Holdout metrics consistent with an accuracy on a balanced holdout of 1,000 examples. */
+function evaluation(accuracy: number) {
+  const errors = HOLDOUT - Math.round(accuracy * HOLDOUT);
+  const falseNegatives = Math.ceil(errors * 0.55);
+  const falsePositives = errors - falseNegatives;
+  const truePositives = HOLDOUT / 2 - falseNegatives;
+  const trueNegatives = HOLDOUT / 2 - falsePositives;
+  const precision = truePositives / (truePositives + falsePositives);
+  const recall = truePositives / (truePositives + falseNegatives);
+  const reliability: ReliabilityBin[] = BIN_COUNTS.map((count, b) => {
+    const meanPredicted = b / 10 + 0.05 + ((b % 3) - 1) * 0.01;
+    return { from: b / 10, to: (b + 1) / 10, count, meanPredicted: count ? meanPredicted : 0, observedPositive: count ? 0.5 + (meanPredicted - 0.5) * 0.9 : 0 };
+  });
+  return {
+    precision,
+    recall,
+    f1: (2 * precision * recall) / (precision + recall),
+    rocAuc: Math.min(0.99, accuracy + 0.07),
+    brier: (1 - accuracy) * 0.7,
+    confusion: { truePositives, falsePositives, trueNegatives, falseNegatives },
+    reliability,
+    backend: 'cpu',
+    executor: 'sparse',
+    device: null,
+  };
+}
+
+/** A version as an older (v1) manifest decodes: none of the evaluation was recorded. */
+export function withoutEvaluation(v: VersionReport): VersionReport {
+  return { ...v, precision: null, recall: null, f1: null, rocAuc: null, brier: null, confusion: null, reliability: [], executor: null, device: null };
+}
+
 /** A realistic three-minute run of the default topology. */
 export function sampleReportData(): RunReportData {
   const versions = Array.from({ length: 9 }, (_, i) => {
@@ -33,6 +69,7 @@ export function sampleReportData(): RunReportData {
       holdoutAccuracyFullPrecision: holdout + 0.002,
       bytes: 1_310_720 + i * 2_048,
       encoding: 'float16',
+      ...evaluation(holdout),
     };
   });
   return {
