@@ -22,6 +22,7 @@ import { benchScaling, type ScalingResult } from './scaling.js';
 import { benchSubscriber } from './subscriber.js';
 import { benchPureStages, benchWordnetLoad, type PureStageResult } from './stages-pure.js';
 import { benchTrainer } from './trainer.js';
+import { parseDatasetArgs } from './trainer/datasets.js';
 
 const BENCHES = ['kafka', 'e2e', 'scaling', 'subscriber', 'codec', 'stages', 'ceiling', 'trainer'] as const;
 /** The benches that need a broker: run inside one withBroker. */
@@ -177,33 +178,51 @@ function ceilingFigures(c: ComputeCeilingResult, raw: { name: string; value: num
   ];
 }
 
-interface TrainerRunLike {
-  dataset: string;
-  backend: string;
-  tokensPerSec: number;
-  examplesPerSec: number;
-  holdoutAccuracy: number | null;
-}
-interface BaselineLike {
-  dataset: string;
-  tool: string;
+interface TrainerRowLike {
   status: string;
+  dataset: string;
+  contender: string;
+  tool?: string;
+  executor?: string;
+  backend?: string;
+  epochs?: number;
   tokensPerSec?: number;
-  accuracy?: number;
+  examplesPerSec?: number;
+  accuracy?: number | null;
+  accuracyFullPrecision?: number | null;
   reason?: string;
 }
 
-/** The trainer against fastText (one epoch, default lr) on the same dataset. */
+/**
+ * Every trainer contender on every dataset. Each reviewflow row's baseline is fastText at
+ * 5 epochs on the same dataset (tokens/s over the same training tokens, training time only);
+ * the anchors' accuracies go in its note, and the anchors get rows of their own.
+ */
 function trainerFigures(result: object): Figure[] {
-  const { runs = [], baselines = [] } = result as { runs?: TrainerRunLike[]; baselines?: BaselineLike[] };
+  const { runs = [], anchors = [] } = result as { runs?: TrainerRowLike[]; anchors?: TrainerRowLike[] };
+  const acc = (x: number | null | undefined): string => (x === null || x === undefined ? '-' : x.toFixed(4));
   const figures: Figure[] = [];
-  for (const r of runs) {
-    const ft = baselines.find((b) => b.dataset === r.dataset && b.status === 'ok' && b.tool.endsWith('-epoch 1'));
-    const baseline = ft?.tokensPerSec !== undefined ? { baseline: { name: ft.tool, value: ft.tokensPerSec }, ratio: r.tokensPerSec / ft.tokensPerSec } : {};
-    const accuracy = `holdout accuracy ${r.holdoutAccuracy?.toFixed(4) ?? '-'}${ft?.accuracy !== undefined ? ` (fastText ${ft.accuracy.toFixed(4)})` : ''}`;
-    figures.push({ bench: 'trainer', name: `trainer ${r.dataset} (${r.backend})`, value: r.tokensPerSec, unit: 'tokens/s', ...baseline, note: `${Math.round(r.examplesPerSec)} examples/s, ${accuracy}` });
+  for (const dataset of new Set([...runs, ...anchors].map((r) => r.dataset))) {
+    const same = anchors.filter((a) => a.dataset === dataset);
+    const ok = same.filter((a) => a.status === 'ok');
+    const ft5 = ok.find((a) => a.tool === 'fasttext' && a.epochs === 5);
+    const anchorAccuracies = ok.map((a) => `${a.contender} ${acc(a.accuracy)}`).join(', ') || 'no anchor';
+    for (const r of runs.filter((x) => x.dataset === dataset)) {
+      const name = `trainer ${dataset}: ${r.contender}`;
+      if (r.status !== 'ok' || r.tokensPerSec === undefined) {
+        figures.push({ bench: 'trainer', name, value: Number.NaN, unit: 'tokens/s', note: `${r.status}: ${r.reason ?? ''}` });
+        continue;
+      }
+      const baseline = ft5?.tokensPerSec !== undefined ? { baseline: { name: ft5.contender, value: ft5.tokensPerSec }, ratio: r.tokensPerSec / ft5.tokensPerSec } : {};
+      const note = `${Math.round(r.examplesPerSec ?? 0)} examples/s, accuracy ${acc(r.accuracy)} (full precision ${acc(r.accuracyFullPrecision)}) vs ${anchorAccuracies}`;
+      figures.push({ bench: 'trainer', name, value: r.tokensPerSec, unit: 'tokens/s', ...baseline, note });
+    }
+    for (const a of same) {
+      const name = `trainer ${dataset}: ${a.contender}`;
+      if (a.status !== 'ok' || a.tokensPerSec === undefined) figures.push({ bench: 'trainer', name, value: Number.NaN, unit: 'tokens/s', note: `${a.status}: ${a.reason ?? ''}` });
+      else figures.push({ bench: 'trainer', name, value: a.tokensPerSec, unit: 'tokens/s', note: `anchor, ${Math.round(a.examplesPerSec ?? 0)} examples/s, accuracy ${acc(a.accuracy)}` });
+    }
   }
-  for (const b of baselines) if (b.status !== 'ok') figures.push({ bench: 'trainer', name: b.tool, value: Number.NaN, unit: 'tokens/s', note: `${b.status}: ${b.reason ?? ''}` });
   return figures;
 }
 
@@ -306,10 +325,10 @@ async function main(): Promise<void> {
     });
   }
   if (args.only.has('trainer')) {
-    step('trainer (takes minutes; no --quick sizes)');
-    const t = await benchTrainer();
+    step('trainer against fastText and Vowpal Wabbit (takes ~15 minutes; no --quick sizes; more data: --dataset name=path.jsonl)');
+    const t = await benchTrainer({ extraDatasets: parseDatasetArgs(process.argv.slice(2)) });
     raw['trainer'] = t;
-    tfjsBackend = (t as { runs?: Array<{ backend: string }> }).runs?.[0]?.backend ?? null;
+    tfjsBackend = t.runs.filter((r) => r.executor === 'tfjs').at(-1)?.backend ?? null; // a GPU or native backend when one loaded
     figures.push(...trainerFigures(t));
   }
   printTable(figures);

@@ -1,197 +1,166 @@
 /**
- * Trainer throughput and accuracy, one core, against fastText measured in the same run
- * on the same data and split. Datasets: rt-polarity (fixed-seed shuffle) and synthetic
- * ~300-word reviews. The split is the trainer's own holdout (10% of ids by hash): the
- * trainer never trains on it, fastText is tested on exactly those records.
+ * Trainer accuracy and training throughput against two anchors measured in the same run,
+ * on the same splits and the same tokens: fastText (1 and 5 epochs, lr 1.0, bigrams,
+ * dim 10, one thread) and Vowpal Wabbit (one pass, bigrams, logistic loss), next to every
+ * executor of ours. The split is the trainer's own holdout (10% of ids by hash): the
+ * trainer never trains on it, the anchors are tested on exactly those records.
  *
- *   npm run build && node dist/bench/trainer.js      (prints a table, then one JSON line)
+ * Timing, the same rule for every contender: training only, without process start and
+ * file parsing (see TIMING). tokens/s = the training split's tokens (our tokenizer) ÷ the
+ * contender's training seconds, whatever its number of epochs.
+ *
+ *   npm run build && node dist/bench/trainer.js [--dataset name=path.jsonl ...]
+ *   (prints a table, then one JSON line; scripts/bench-setup.sh installs the anchors)
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { tokenize } from '../src/models/tokenizer.js';
-import type { Review } from '../src/records/types.js';
-import { isHoldout } from '../src/trainer/evaluation.js';
-import { loadBackend, Trainer, trainerOptions, type BackendInfo, type TrainRecord } from '../src/trainer/index.js';
-import { seededRandom } from '../src/trainer/random.js';
-import { packageRoot } from '../src/util/paths.js';
-import { runFastText, type FastTextResult, type LabeledTokens } from './trainer/fasttext.js';
-import { longReviews } from './trainer/long-reviews.js';
+import type { ExecutorKind } from '../src/trainer/executor.js';
+import { loadBackend, type BackendInfo, type SkippedBackend } from '../src/trainer/index.js';
+import type { AnchorResult, AnchorRun } from './trainer/anchor.js';
+import { benchDatasets, parseDatasetArgs, type Dataset, type DatasetRequest } from './trainer/datasets.js';
+import { FASTTEXT_CONFIGS, runFastText } from './trainer/fasttext.js';
+import { contenderName, runReviewflow, type ReviewflowRun, type SkippedRun } from './trainer/reviewflow.js';
+import { holdoutSplit, writeSplitFiles, type BenchSplit } from './trainer/split.js';
+import { printTrainerTable } from './trainer/table.js';
+import { checkTargets, type TargetCheck } from './trainer/targets.js';
+import { runVowpalWabbit } from './trainer/vowpal-wabbit.js';
 
-const SHUFFLE_SEED = 7;
-/** The specified baselines (default lr 0.1), plus lr 1.0: fastText's default stays near chance on the long synthetic reviews. */
-const FASTTEXT_CONFIGS: Array<{ epochs: number; learningRate?: number }> = [{ epochs: 1 }, { epochs: 5 }, { epochs: 1, learningRate: 1 }, { epochs: 5, learningRate: 1 }];
-/** Records per trainBatch call: what the Kafka side hands over per poll. */
-const FEED = 4096;
+export const TIMING =
+  'training only, for every contender: reviewflow = the trainBatch calls of one pass over records in memory (a fresh Trainer per timed pass, after one untimed warm-up pass in the same process so the JIT is warm); ' +
+  "Vowpal Wabbit = its learn() loop over example strings in memory (after one untimed warm-up pass); fastText = its own progress meter (after reading the file and building its dictionary, before saving). " +
+  'tokens/s = training-split tokens (our tokenizer) ÷ training seconds, not multiplied by epochs.';
 
-interface Dataset {
+/** Datasets below this many records are timed 5 times (median); a single pass is too short to time alone. */
+const SMALL_DATASET = 15_000;
+const SMALL_DATASET_PASSES = 5;
+/** A tfjs pass on the CPU backend projected above this is skipped: the GPU path's math is not meant for a CPU. */
+const TFJS_PASS_BUDGET_SECONDS = 180;
+
+export interface DatasetSummary {
   name: string;
-  reviews: Review[];
+  origin: string;
+  records: number;
+  trainExamples: number;
+  testExamples: number;
+  trainTokens: number;
+  tokensPerExample: number;
+  timedPasses: number;
 }
 
-export interface TrainerRun {
-  dataset: string;
-  backend: string;
-  examples: number;
-  tokens: number;
-  seconds: number;
-  examplesPerSec: number;
-  tokensPerSec: number;
-  maxBatchMs: number;
-  holdoutAccuracy: number | null;
-  holdoutAccuracyFullPrecision: number | null;
-  holdoutSize: number;
-  weightBytes: number;
-  /** Forming, scoring and packaging the final candidate (serialize, SHA-256, holdout ×3). */
-  candidateMs: number;
-  peakRssMb: number;
-  /** tokens/s of every timed pass (each a fresh trainer), when more than one. */
-  timedPasses?: number[];
+export interface TrainerBenchResult {
+  bench: 'trainer';
+  node: string;
+  timing: string;
+  /** 1, 5 and 15 minute load averages when the bench ended: other work on the machine skews every figure. */
+  loadAverage: number[];
+  skippedBackends: SkippedBackend[];
+  datasets: DatasetSummary[];
+  datasetsMissing: string[];
+  runs: Array<ReviewflowRun | SkippedRun>;
+  anchors: AnchorResult[];
+  /** The issue's targets for the sparse executor, per dataset. */
+  targets: TargetCheck[];
 }
 
-function rtPolarity(): Dataset | undefined {
-  const path = join(packageRoot(), '..', 'shared', 'data', 'rt-polarity', 'rt-polarity.jsonl');
-  if (!existsSync(path)) return undefined;
-  const rows = readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as { id: string; text: string; label: number });
-  const random = seededRandom(SHUFFLE_SEED);
-  for (let i = rows.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [rows[i], rows[j]] = [rows[j]!, rows[i]!];
-  }
-  const reviews = rows.map((r, i): Review => ({
-    id: r.id,
-    text: r.text,
-    label: r.label,
-    source: 'rt-polarity',
-    ingestedAt: 0,
-    augmented: false,
-    parentId: null,
-    lineage: { sourceTopic: 'bench', sourcePartition: 0, sourceOffset: i, stages: [] },
-    redactions: { email: 0, phone: 0, url: 0, card: 0 },
-  }));
-  return { name: 'rt-polarity', reviews };
+export interface TrainerBenchOptions {
+  /** More JSONL datasets (`--dataset name=path.jsonl`). */
+  extraDatasets?: DatasetRequest[];
 }
 
-/** Small datasets are timed several times (each a fresh trainer, one pass) and the median reported. */
-async function runTrainer(dataset: Dataset, backend: BackendInfo): Promise<TrainerRun> {
-  const repeats = dataset.reviews.length < 15_000 ? 5 : 1;
-  const runs: TrainerRun[] = [];
-  for (let i = 0; i < repeats; i++) runs.push(await runTrainerOnce(dataset, backend, i === 0));
-  runs.sort((a, b) => a.tokensPerSec - b.tokensPerSec);
-  const median = runs[Math.floor(runs.length / 2)]!;
-  return { ...median, timedPasses: runs.map((r) => Math.round(r.tokensPerSec)) };
+/** One executor on one tfjs backend; `tfName` re-activates the backend (tfjs has one global backend). */
+interface Lane {
+  executor: ExecutorKind;
+  backend: BackendInfo;
+  tfName: string;
 }
 
-async function runTrainerOnce(dataset: Dataset, backend: BackendInfo, warmUp: boolean): Promise<TrainerRun> {
-  const options = trainerOptions.parse({ publishEveryExamples: 1, publishEveryMs: 1e12, holdoutMax: 100_000 });
-  const records: TrainRecord[] = dataset.reviews.map((review, offset) => ({ review, topic: 'bench', partition: 0, offset }));
-  // One pass on a throwaway trainer warms the JIT, so the timed pass is steady state
-  // (the timed trainer still starts empty: every row is new to it).
-  if (warmUp) {
-    const warm = await Trainer.create(options, backend);
-    for (let i = 0; i < records.length; i += FEED) warm.trainBatch(records.slice(i, i + FEED));
-    warm.dispose();
-  }
-  const trainer = await Trainer.create(options, backend);
-  let tokens = 0;
-  let maxBatchMs = 0;
-  const started = performance.now();
-  for (let i = 0; i < records.length; i += FEED) {
-    const report = trainer.trainBatch(records.slice(i, i + FEED));
-    tokens += report.tokens;
-    maxBatchMs = Math.max(maxBatchMs, report.durationMs);
-  }
-  const seconds = (performance.now() - started) / 1000;
-  const candidateStarted = performance.now();
-  const candidate = trainer.maybeCandidate(Date.now());
-  const candidateMs = performance.now() - candidateStarted;
-  const stats = trainer.stats();
-  trainer.dispose();
-  return {
-    dataset: dataset.name,
-    backend: backend.backend,
-    examples: stats.examplesSeen,
-    tokens,
-    seconds,
-    examplesPerSec: stats.examplesSeen / seconds,
-    tokensPerSec: tokens / seconds,
-    maxBatchMs,
-    holdoutAccuracy: candidate?.kind === 'publish' ? candidate.manifest.metrics.holdoutAccuracy : null,
-    holdoutAccuracyFullPrecision: candidate?.kind === 'publish' ? candidate.manifest.metrics.holdoutAccuracyFullPrecision : null,
-    holdoutSize: stats.holdoutSize,
-    weightBytes: candidate?.kind === 'publish' ? candidate.manifest.weights.bytes : 0,
-    candidateMs,
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
-  };
-}
+const log = (message: string): void => console.error(`[bench trainer] ${message}`);
 
-function fastTextSplit(dataset: Dataset): { train: LabeledTokens[]; test: LabeledTokens[] } {
-  const { holdoutFraction, seed } = trainerOptions.parse({});
-  const train: LabeledTokens[] = [];
-  const test: LabeledTokens[] = [];
-  for (const r of dataset.reviews) {
-    const row = { label: r.label === 1 ? 1 : 0, tokens: tokenize(r.text).join(' ') } as const;
-    (isHoldout(r.id, holdoutFraction, seed) ? test : train).push(row);
-  }
-  return { train, test };
-}
-
-async function backends(): Promise<BackendInfo[]> {
+/** sparse and tfjs on the CPU backend; tfjs also on a GPU or native backend when one loads. */
+async function executorLanes(): Promise<{ lanes: Lane[]; skipped: SkippedBackend[] }> {
   const auto = await loadBackend('auto');
-  return auto.backend === 'cpu' ? [auto] : [auto, await loadBackend('cpu')];
+  const autoName = auto.tf.getBackend();
+  const cpu = await loadBackend('cpu');
+  const lanes: Lane[] = [
+    { executor: 'sparse', backend: cpu, tfName: 'cpu' },
+    { executor: 'tfjs', backend: cpu, tfName: 'cpu' },
+  ];
+  if (auto.backend !== 'cpu') lanes.push({ executor: 'tfjs', backend: auto, tfName: autoName });
+  return { lanes, skipped: auto.skipped };
 }
 
-export async function benchTrainer(): Promise<object> {
-  const datasets: Dataset[] = [];
-  const rt = rtPolarity();
-  if (rt) datasets.push(rt);
-  datasets.push({ name: 'long-300w', reviews: longReviews({ count: 20_000, seed: 11 }) });
-  const available = await backends();
-  const runs: TrainerRun[] = [];
-  const baselines: Array<{ dataset: string; tool: string } & FastTextResult> = [];
+export async function benchTrainer(options: TrainerBenchOptions = {}): Promise<TrainerBenchResult> {
+  const { datasets, missing } = benchDatasets(options.extraDatasets ?? []);
+  for (const m of missing) log(`skipping ${m}`);
+  const { lanes, skipped } = await executorLanes();
+  const runs: Array<ReviewflowRun | SkippedRun> = [];
+  const anchors: AnchorResult[] = [];
+  const summaries: DatasetSummary[] = [];
+  /** Seconds per trained example of each tfjs lane's first dataset: projects its other passes. */
+  const tfjsPace = new Map<Lane, { dataset: string; secondsPerExample: number }>();
   for (const dataset of datasets) {
-    for (const backend of available) runs.push(await runTrainer(dataset, backend));
-    const split = fastTextSplit(dataset);
-    for (const config of FASTTEXT_CONFIGS) {
-      const lr = config.learningRate === undefined ? '' : ` -lr ${config.learningRate}`;
-      const tool = `fasttext -wordNgrams 2 -dim 10 -thread 1 -epoch ${config.epochs}${lr}`;
-      baselines.push({ dataset: dataset.name, tool, ...runFastText({ ...split, dim: 10, wordNgrams: 2, ...config }) });
+    const split = holdoutSplit(dataset.reviews);
+    const timedPasses = dataset.reviews.length < SMALL_DATASET ? SMALL_DATASET_PASSES : 1;
+    summaries.push(summarize(dataset, split, timedPasses));
+    for (const lane of lanes) {
+      const run = await runLane({ lane, dataset, split, timedPasses, pace: tfjsPace.get(lane) });
+      if (run.status === 'ok' && lane.executor === 'tfjs' && !tfjsPace.has(lane)) tfjsPace.set(lane, { dataset: dataset.name, secondsPerExample: run.trainSeconds / run.examples });
+      runs.push(run);
     }
+    anchors.push(...runAnchors(dataset, split, timedPasses));
   }
-  return {
-    bench: 'trainer',
-    node: process.version,
-    skippedBackends: available[0]?.skipped ?? [],
-    datasetsMissing: rt ? [] : ['rt-polarity (../shared/data absent)'],
-    runs,
-    baselines,
-  };
+  const targets = checkTargets(runs, anchors);
+  return { bench: 'trainer', node: process.version, timing: TIMING, loadAverage: loadavg(), skippedBackends: skipped, datasets: summaries, datasetsMissing: missing, runs, anchors, targets };
 }
 
-function printTable(result: { runs: TrainerRun[]; baselines: Array<{ dataset: string; tool: string } & FastTextResult> }): void {
-  const pad = (s: string, n: number): string => s.padEnd(n);
-  const num = (x: number | null | undefined, digits = 0): string => (x === null || x === undefined ? '-' : x.toFixed(digits));
-  console.log(`${pad('dataset', 12)} ${pad('trainer', 60)} ${pad('tokens/s', 11)} ${pad('examples/s', 11)} ${pad('accuracy', 9)} note`);
-  for (const r of result.runs) {
-    const passes = r.timedPasses && r.timedPasses.length > 1 ? `median of ${r.timedPasses.length} passes, ` : '';
-    const note = `${passes}full-precision ${num(r.holdoutAccuracyFullPrecision, 4)}, n=${r.holdoutSize}, max batch ${num(r.maxBatchMs)} ms, candidate ${num(r.candidateMs)} ms / ${num(r.weightBytes / 1e6, 1)} MB, peak RSS ${num(r.peakRssMb)} MB`;
-    console.log(`${pad(r.dataset, 12)} ${pad(`reviewflow (${r.backend}, one pass)`, 60)} ${pad(num(r.tokensPerSec), 11)} ${pad(num(r.examplesPerSec), 11)} ${pad(num(r.holdoutAccuracy, 4), 9)} ${note}`);
+async function runLane(options: { lane: Lane; dataset: Dataset; split: BenchSplit; timedPasses: number; pace?: { dataset: string; secondsPerExample: number } }): Promise<ReviewflowRun | SkippedRun> {
+  const { lane, dataset, split, pace } = options;
+  const contender = contenderName(lane.executor, lane.backend.backend);
+  const projected = pace ? pace.secondsPerExample * split.train.length : 0;
+  if (lane.executor === 'tfjs' && lane.backend.backend === 'cpu' && projected > TFJS_PASS_BUDGET_SECONDS) {
+    const reason = `one pass projected at ${Math.round(projected)} s from ${pace!.dataset} (> ${TFJS_PASS_BUDGET_SECONDS} s): tfjs on the CPU backend is run on ${pace!.dataset} only`;
+    log(`${dataset.name}: ${contender} skipped, ${reason}`);
+    return { status: 'skipped', dataset: dataset.name, contender, executor: lane.executor, backend: lane.backend.backend, reason };
   }
-  for (const b of result.baselines) {
-    if (b.status !== 'ok') {
-      console.log(`${pad(b.dataset, 12)} ${pad(b.tool, 60)} ${b.status}: ${b.reason}`);
-      continue;
+  await lane.backend.tf.setBackend(lane.tfName);
+  // A tfjs pass takes minutes: one timed pass (plus the warm-up) is enough to read it.
+  const timedPasses = lane.executor === 'tfjs' ? 1 : options.timedPasses;
+  log(`${dataset.name}: ${contender}, warm-up + ${timedPasses} timed pass${timedPasses === 1 ? '' : 'es'}`);
+  return runReviewflow({ dataset, split, executor: lane.executor, backend: lane.backend, timedPasses });
+}
+
+function runAnchors(dataset: Dataset, split: BenchSplit, timedPasses: number): AnchorResult[] {
+  const files = writeSplitFiles(split);
+  try {
+    const run: AnchorRun = { dataset: dataset.name, trainExamples: split.train.length, trainTokens: split.trainTokens, testExamples: split.test.length, timedPasses };
+    const results: AnchorResult[] = [];
+    for (const config of FASTTEXT_CONFIGS) {
+      log(`${dataset.name}: fastText ${config.epochs} epoch(s), warm-up + ${timedPasses} timed run(s)`);
+      results.push(runFastText(files, run, config));
     }
-    const note = `${num(b.trainSeconds, 2)} s wall, ${num(b.tokensProcessedPerSec)} tokens×epochs/s`;
-    console.log(`${pad(b.dataset, 12)} ${pad(b.tool, 60)} ${pad(num(b.tokensPerSec), 11)} ${pad('', 11)} ${pad(num(b.accuracy, 4), 9)} ${note}`);
+    log(`${dataset.name}: Vowpal Wabbit, warm-up + ${timedPasses} timed pass(es)`);
+    results.push(runVowpalWabbit(files, run));
+    return results;
+  } finally {
+    files.remove();
   }
+}
+
+function summarize(dataset: Dataset, split: BenchSplit, timedPasses: number): DatasetSummary {
+  return {
+    name: dataset.name,
+    origin: dataset.origin,
+    records: dataset.reviews.length,
+    trainExamples: split.train.length,
+    testExamples: split.test.length,
+    trainTokens: split.trainTokens,
+    tokensPerExample: split.trainTokens / Math.max(1, split.train.length),
+    timedPasses,
+  };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const result = (await benchTrainer()) as Parameters<typeof printTable>[0];
-  printTable(result);
+  const result = await benchTrainer({ extraDatasets: parseDatasetArgs(process.argv.slice(2)) });
+  printTrainerTable(result);
   console.log(JSON.stringify(result));
 }

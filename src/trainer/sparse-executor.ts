@@ -15,7 +15,9 @@ export class SparseExecutor implements ModelExecutor {
   private readonly logRatio: Float32Array;
   /** Summed gradient per bucket of the current step; zero outside a step. */
   private readonly gradient: Float64Array;
+  /** Buckets of the current mini-batch, each once (filled by a step, reused by the counts). */
   private touched: Int32Array;
+  private touchedCount = 0;
   private probabilities = new Float32Array(256);
   private nb = new Float64Array(256);
   private scales = new Float64Array(256);
@@ -89,6 +91,7 @@ export class SparseExecutor implements ModelExecutor {
         if (gradient[f] === 0) gradient[f] = Number.MIN_VALUE;
       }
     }
+    this.touchedCount = touchedCount;
     const { weight, accum } = this.model;
     for (let t = 0; t < touchedCount; t++) {
       const f = this.touched[t]!;
@@ -116,11 +119,10 @@ export class SparseExecutor implements ModelExecutor {
       else this.model.negatives = Math.fround(this.model.negatives + c);
       for (let k = offsets[i]!; k < offsets[i + 1]!; k++) counts[features[k]!]! += c;
     }
-    for (let i = first; i < last; i++) {
-      for (let k = offsets[i]!; k < offsets[i + 1]!; k++) {
-        const f = features[k]!;
-        logRatio[f] = Math.log(positive[f]! + smoothing) - Math.log(negative[f]! + smoothing);
-      }
+    // the step listed every bucket of the batch once: two logarithms per distinct bucket
+    for (let t = 0; t < this.touchedCount; t++) {
+      const f = this.touched[t]!;
+      logRatio[f] = Math.log(positive[f]! + smoothing) - Math.log(negative[f]! + smoothing);
     }
   }
 
