@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type * as Tfjs from '@tensorflow/tfjs';
 import { childLogger } from '../log.js';
 import { describeError, ErrorCode, fatal } from '../errors.js';
@@ -47,7 +49,20 @@ interface NavigatorGpu {
   requestAdapter(): Promise<{ info?: { vendor?: string; architecture?: string; device?: string; description?: string } } | null>;
 }
 
-async function loadWebGpu(): Promise<{ tf: Tf; device: string }> {
+/** Where Linux distributions put the Vulkan loader Dawn opens (elsewhere: force --backend webgpu). */
+const VULKAN_DIRS = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/usr/local/lib'];
+
+/**
+ * On Linux without a Vulkan loader Dawn can only fail, after printing a native warning
+ * into the user's terminal: say why in the skip reason instead.
+ */
+function vulkanLoaderMissing(): boolean {
+  if (process.platform !== 'linux') return false;
+  return !VULKAN_DIRS.some((dir) => existsSync(join(dir, 'libvulkan.so.1')));
+}
+
+async function loadWebGpu(forced: boolean): Promise<{ tf: Tf; device: string }> {
+  if (!forced && vulkanLoaderMissing()) throw new Error('no Vulkan loader (libvulkan.so.1) on this machine: install the GPU\'s Vulkan driver (Mesa or the vendor\'s), or force --backend webgpu');
   const dawn = (await import(DAWN_MODULE)) as { create(flags: string[]): NavigatorGpu; globals: Record<string, unknown> };
   Object.assign(globalThis, dawn.globals);
   const gpu = dawn.create([]);
@@ -66,7 +81,7 @@ async function loadWebGpu(): Promise<{ tf: Tf; device: string }> {
   return { tf, device };
 }
 
-async function load(backend: BackendName): Promise<{ tf: Tf; device: string | undefined }> {
+async function load(backend: BackendName, forced: boolean): Promise<{ tf: Tf; device: string | undefined }> {
   switch (backend) {
     case 'tensorflow-gpu': {
       const tf = requireTf(GPU_MODULE);
@@ -78,7 +93,7 @@ async function load(backend: BackendName): Promise<{ tf: Tf; device: string | un
       return { tf, device: 'CUDA' };
     }
     case 'webgpu':
-      return loadWebGpu();
+      return loadWebGpu(forced);
     case 'tensorflow': {
       const tf = requireTf(NODE_MODULE);
       await tf.ready();
@@ -102,7 +117,7 @@ async function chooseBackend(preference: BackendPreference): Promise<BackendInfo
   for (const backend of ORDER) if (!candidates.includes(backend)) skipped.push({ backend, module: MODULES[backend], reason: `backend forced to ${preference}` });
   for (const backend of candidates) {
     try {
-      const { tf, device } = await load(backend);
+      const { tf, device } = await load(backend, preference !== 'auto');
       return { tf, backend, device, skipped: skipped.filter((s) => s.backend !== backend) };
     } catch (err) {
       skipped.push({ backend, module: MODULES[backend], reason: describeError(err) });
