@@ -22,11 +22,11 @@ const schema = z
       .refine(powerOfTwo, { message: 'buckets must be a power of two, e.g. 4194304 (2^22)' })
       .default(2 ** 22),
     /** Longest word n-gram hashed: 1 unigrams, 2 + bigrams, 3 + trigrams. */
-    ngrams: z.number().int().min(1).max(3).default(3),
+    ngrams: z.number().int().min(1).max(3).default(2),
     /** Adagrad step size of every parameter. */
     learningRate: z.number().positive().max(100).default(0.5),
-    /** Naive Bayes smoothing α added to each bucket's class counts. */
-    smoothing: z.number().positive().max(100).default(1),
+    /** Naive Bayes smoothing α added to each bucket's class counts: larger quiets rare n-grams. */
+    smoothing: z.number().positive().max(100).default(5),
     /** Weight of an augmented copy's loss and counts relative to an original's (0 = copies are not trained on). */
     augmentedWeight: z.number().min(0).max(1).default(0.25),
     /** Examples per optimizer step; incoming batches are cut into mini-batches of this size. */

@@ -4,7 +4,7 @@ import { judgeCandidate, loadBackend, PublishSchedule, trainerOptions } from '..
 describe('trainerOptions', () => {
   it('fills documented defaults', () => {
     const o = trainerOptions.parse({});
-    expect(o).toMatchObject({ buckets: 2 ** 22, ngrams: 3, executor: 'auto', backend: 'auto', holdoutFraction: 0.1, acceptMargin: 0.01, compression: 'float16', maxChunkBytes: 900_000 });
+    expect(o).toMatchObject({ buckets: 2 ** 22, ngrams: 2, smoothing: 5, executor: 'auto', backend: 'auto', holdoutFraction: 0.1, acceptMargin: 0.01, compression: 'float16', maxChunkBytes: 900_000 });
   });
 
   it('rejects a non-power-of-two bucket count and unknown keys instead of clamping', () => {

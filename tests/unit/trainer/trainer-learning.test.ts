@@ -68,7 +68,7 @@ describe('Trainer learning', () => {
     expect(candidate.manifest.examplesSeen).toBe(t.stats().examplesSeen);
     expect(candidate.manifest.backend).toBe('cpu');
     expect(candidate.manifest.executor).toBe('sparse');
-    expect(JSON.parse(candidate.manifest.configJson)).toMatchObject({ kind: 'nb-logistic', ngrams: 3 });
+    expect(JSON.parse(candidate.manifest.configJson)).toMatchObject({ kind: 'nb-logistic', ngrams: 2, smoothing: 5 });
     expect(candidate.manifest.createdAt).toBe(5);
   });
 });

@@ -87,7 +87,7 @@ describe('Trainer restore', () => {
     const assembled = assembleWeights(candidate.chunks, candidate.manifest.weights);
     if (!assembled.ok) throw new Error(assembled.reason);
     const other = await trainer({ ngrams: 1 });
-    expect(() => other.restore(candidate.manifest, assembled.bytes)).toThrow(/ngrams 3 ≠ 1/);
+    expect(() => other.restore(candidate.manifest, assembled.bytes)).toThrow(/ngrams 2 ≠ 1/);
     const flipped = Buffer.from(assembled.bytes);
     flipped[flipped.length - 3]! ^= 0xff;
     expect(() => t.restore(candidate.manifest, flipped)).toThrow(/SHA-256/);
