@@ -21,17 +21,19 @@ ensure_docker_engine() {
   fi
   local log
   log=$(mktemp -t reviewflow-dockerd.XXXXXX.log)
+  # talk to the engine started here, whatever DOCKER_HOST pointed at
+  export DOCKER_HOST=unix:///var/run/docker.sock
   dockerd --iptables=false --ip-masq=false >"$log" 2>&1 &
   started_dockerd_pid=$!
   trap stop_docker_engine EXIT
-  for _ in $(seq 1 60); do
+  for _ in $(seq 1 180); do
     if docker_answers; then
       echo "docker engine: $(docker info --format '{{.ServerVersion}}') (started, pid $started_dockerd_pid)"
       return
     fi
     sleep 1
   done
-  echo "docker engine did not answer within 60 s; its log:" >&2
+  echo "docker engine did not answer within 180 s; its log:" >&2
   tail -20 "$log" >&2
   exit 1
 }
