@@ -1,3 +1,4 @@
+import { documentScale } from '../models/scoring.js';
 import type { DenseTrainingState, TrainingScalars } from '../models/weights-types.js';
 
 /**
@@ -46,7 +47,13 @@ export function emptyState(buckets: number): ModelState {
 }
 
 /** What scoring needs: the bias, the effective weight per bucket, and that of untouched buckets. */
-export function effectiveWeights(state: ModelState, smoothing: number): { bias: number; weights: Float32Array; defaultWeight: number } {
+export interface EffectiveWeights {
+  bias: number;
+  weights: Float32Array;
+  defaultWeight: number;
+}
+
+export function effectiveWeights(state: ModelState, smoothing: number): EffectiveWeights {
   const prior = priorLogRatio(state.positives, state.negatives, smoothing);
   const { weight, positive, negative, nbWeight } = state;
   const weights = new Float32Array(weight.length);
@@ -59,6 +66,19 @@ export function effectiveWeights(state: ModelState, smoothing: number): { bias: 
     weights[f] = p === 0 && n === 0 ? defaultWeight + weight[f]! : weight[f]! + nbWeight * ((p === 0 ? logSmoothing : Math.log(p + smoothing)) - (n === 0 ? logSmoothing : Math.log(n + smoothing)) + prior);
   }
   return { bias: state.bias, weights, defaultWeight };
+}
+
+/** The logit of one document (distinct features) straight from the state: O(features), not O(buckets). */
+export function logitFromState(state: ModelState, smoothing: number, features: Int32Array): number {
+  const prior = priorLogRatio(state.positives, state.negatives, smoothing);
+  let ratios = 0;
+  let linear = 0;
+  for (const f of features) {
+    ratios += Math.log(state.positive[f]! + smoothing) - Math.log(state.negative[f]! + smoothing);
+    linear += state.weight[f]!;
+  }
+  const scale = documentScale(features.length);
+  return state.bias + state.nbWeight * scale * (ratios + features.length * prior) + scale * linear;
 }
 
 /** Sorted ids of the buckets any training document contained: the rows a version stores. */

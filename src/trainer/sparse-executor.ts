@@ -133,7 +133,8 @@ export class SparseExecutor implements ModelExecutor {
   load(state: ModelState): void {
     this.model = state;
     const { positive, negative } = state;
-    for (let f = 0; f < positive.length; f++) this.logRatio[f] = Math.log(positive[f]! + this.smoothing) - Math.log(negative[f]! + this.smoothing);
+    // buckets no document touched keep a ratio of 0: skip their two logarithms
+    for (let f = 0; f < positive.length; f++) this.logRatio[f] = positive[f]! + negative[f]! === 0 ? 0 : Math.log(positive[f]! + this.smoothing) - Math.log(negative[f]! + this.smoothing);
   }
 
   dispose(): void {}

@@ -2,14 +2,14 @@ import { ErrorCode, fatal } from '../errors.js';
 import { sha256Hex, splitIntoChunks } from '../models/chunks.js';
 import { Featurizer, type HashingParams } from '../models/features.js';
 import { loadModel } from '../models/loaded-model.js';
-import { scoreDocument, type ScoringWeights } from '../models/scoring.js';
+import { scoreDocument, sigmoid, type ScoringWeights } from '../models/scoring.js';
 import { denseWeights, deserializeWeights, serializeWeights } from '../models/weights-format.js';
 import type { ModelWeights, WeightEncoding } from '../models/weights-types.js';
 import type { ModelChunk, ModelMetrics, ModelVersion, Review } from '../records/types.js';
 import type { BackendInfo } from './backend.js';
 import { HoldoutSet, isHoldout, PrequentialWindow, type HoldoutEvaluation, type HoldoutVerdicts } from './evaluation.js';
 import { chooseExecutor, type ExecutorChoice, type ModelExecutor } from './executor.js';
-import { effectiveWeights, emptyState, loadRows, touchedBuckets, type ModelState } from './model-state.js';
+import { effectiveWeights, emptyState, loadRows, logitFromState, touchedBuckets, type EffectiveWeights, type ModelState } from './model-state.js';
 import { OffsetTracker } from './offsets.js';
 import type { TrainerOptions } from './options.js';
 import { judgeCandidate, PublishSchedule } from './publisher.js';
@@ -242,8 +242,9 @@ export class Trainer {
     if (this.options.holdoutFraction > 0 && this.holdout.size === 0) return undefined;
     this.schedule.restart(now);
     const state = await this.executor.state();
-    const bytes = this.serialize(state, this.options.compression);
-    const live = this.liveWeights(state);
+    const effective = effectiveWeights(state, this.options.smoothing);
+    const bytes = this.serialize(state, effective, this.options.compression);
+    const live: ScoringWeights = { bias: effective.bias, weights: effective.weights };
     const publishedWeights: ScoringWeights =
       this.options.compression === 'float32' ? live : { bias: live.bias, weights: denseWeights(deserializeWeights(bytes)) };
     // float32 publishes the weights as they are: one scoring gives both figures.
@@ -362,14 +363,17 @@ export class Trainer {
 
   /** The current weights and training state as a blob (float32 by default: exact, for tests and debugging). */
   exportWeights(encoding: WeightEncoding = 'float32'): Promise<Buffer> {
-    return this.exclusive(async () => this.serialize(await this.executor.state(), encoding));
+    return this.exclusive(async () => {
+      const state = await this.executor.state();
+      return this.serialize(state, effectiveWeights(state, this.options.smoothing), encoding);
+    });
   }
 
   /** P(positive) of one text under the current full-precision weights. */
   score(text: string): Promise<number> {
     return this.exclusive(async () => {
       const features = this.featurizer.features(text);
-      return scoreDocument(this.liveWeights(await this.executor.state()), features, 0, features.length);
+      return sigmoid(logitFromState(await this.executor.state(), this.options.smoothing, features));
     });
   }
 
@@ -397,8 +401,8 @@ export class Trainer {
     this.executor.dispose();
   }
 
-  private serialize(state: ModelState, encoding: WeightEncoding): Buffer {
-    const { bias, weights, defaultWeight } = effectiveWeights(state, this.options.smoothing);
+  private serialize(state: ModelState, effective: EffectiveWeights, encoding: WeightEncoding): Buffer {
+    const { bias, weights, defaultWeight } = effective;
     const rowIds = touchedBuckets(state);
     this.touchedRows = rowIds.length;
     return serializeWeights({
@@ -422,12 +426,6 @@ export class Trainer {
         },
       },
     });
-  }
-
-  /** Full-precision scoring weights of a state. */
-  private liveWeights(state: ModelState): ScoringWeights {
-    const { bias, weights } = effectiveWeights(state, this.options.smoothing);
-    return { bias, weights };
   }
 
   /** Runs `work` after everything queued before it: training, candidates and reads never interleave. */
