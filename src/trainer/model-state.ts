@@ -31,6 +31,14 @@ export function priorLogRatio(positives: number, negatives: number, smoothing: n
   return Math.log(negatives + 2 * smoothing) - Math.log(positives + 2 * smoothing);
 }
 
+/**
+ * log(pos + α) − log(neg + α): the part of r_f that depends on the bucket (r_f adds the prior
+ * above). A bucket no document touched has exactly 0, without the two logarithms.
+ */
+export function bucketLogRatio(positive: number, negative: number, smoothing: number): number {
+  return positive === 0 && negative === 0 ? 0 : Math.log(positive + smoothing) - Math.log(negative + smoothing);
+}
+
 export function emptyState(buckets: number): ModelState {
   return {
     weight: new Float32Array(buckets),
@@ -57,13 +65,12 @@ export function effectiveWeights(state: ModelState, smoothing: number): Effectiv
   const prior = priorLogRatio(state.positives, state.negatives, smoothing);
   const { weight, positive, negative, nbWeight } = state;
   const weights = new Float32Array(weight.length);
-  const logSmoothing = Math.log(smoothing);
   const defaultWeight = Math.fround(nbWeight * prior);
   for (let f = 0; f < weights.length; f++) {
     const p = positive[f]!;
     const n = negative[f]!;
-    // untouched buckets (the vast majority at 2^22) skip the two logs
-    weights[f] = p === 0 && n === 0 ? defaultWeight + weight[f]! : weight[f]! + nbWeight * ((p === 0 ? logSmoothing : Math.log(p + smoothing)) - (n === 0 ? logSmoothing : Math.log(n + smoothing)) + prior);
+    // untouched buckets (the vast majority at 2^22) read exactly what a version stores for them
+    weights[f] = p === 0 && n === 0 ? defaultWeight + weight[f]! : weight[f]! + nbWeight * (bucketLogRatio(p, n, smoothing) + prior);
   }
   return { bias: state.bias, weights, defaultWeight };
 }
@@ -74,7 +81,7 @@ export function logitFromState(state: ModelState, smoothing: number, features: I
   let ratios = 0;
   let linear = 0;
   for (const f of features) {
-    ratios += Math.log(state.positive[f]! + smoothing) - Math.log(state.negative[f]! + smoothing);
+    ratios += bucketLogRatio(state.positive[f]!, state.negative[f]!, smoothing);
     linear += state.weight[f]!;
   }
   const scale = documentScale(features.length);

@@ -1,5 +1,5 @@
 import type { ExecutorKind, MiniBatch, ModelExecutor, StepOptions } from './executor.js';
-import { ADAGRAD_EPSILON, emptyState, priorLogRatio, type ModelState } from './model-state.js';
+import { ADAGRAD_EPSILON, bucketLogRatio, emptyState, priorLogRatio, type ModelState } from './model-state.js';
 import { documentScale, sigmoid } from '../models/scoring.js';
 
 /**
@@ -122,7 +122,7 @@ export class SparseExecutor implements ModelExecutor {
     // the step listed every bucket of the batch once: two logarithms per distinct bucket
     for (let t = 0; t < this.touchedCount; t++) {
       const f = this.touched[t]!;
-      logRatio[f] = Math.log(positive[f]! + smoothing) - Math.log(negative[f]! + smoothing);
+      logRatio[f] = bucketLogRatio(positive[f]!, negative[f]!, smoothing);
     }
   }
 
@@ -133,8 +133,7 @@ export class SparseExecutor implements ModelExecutor {
   load(state: ModelState): void {
     this.model = state;
     const { positive, negative } = state;
-    // buckets no document touched keep a ratio of 0: skip their two logarithms
-    for (let f = 0; f < positive.length; f++) this.logRatio[f] = positive[f]! + negative[f]! === 0 ? 0 : Math.log(positive[f]! + this.smoothing) - Math.log(negative[f]! + this.smoothing);
+    for (let f = 0; f < positive.length; f++) this.logRatio[f] = bucketLogRatio(positive[f]!, negative[f]!, this.smoothing);
   }
 
   dispose(): void {}

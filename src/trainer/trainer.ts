@@ -244,7 +244,7 @@ export class Trainer {
     const state = await this.executor.state();
     const effective = effectiveWeights(state, this.options.smoothing);
     const bytes = this.serialize(state, effective, this.options.compression);
-    const live: ScoringWeights = { bias: effective.bias, weights: effective.weights };
+    const live: ScoringWeights = effective;
     const publishedWeights: ScoringWeights =
       this.options.compression === 'float32' ? live : { bias: live.bias, weights: denseWeights(deserializeWeights(bytes)) };
     // float32 publishes the weights as they are: one scoring gives both figures.
