@@ -1,8 +1,7 @@
 import type { KafkaPort } from '../kafka/index.js';
 import type { ModelVersion } from '../records/types.js';
-import { ModelAssembler } from './assembler.js';
+import { ModelAssembler, toUpdateRecord } from './assembler.js';
 import type { LoadedModel } from './loaded-model.js';
-import { toUpdateRecord } from './subscribe.js';
 
 /** Every manifest on the model topic (oldest first), with whether its weights verify. */
 export async function readModelHistory(kafka: KafkaPort, topic: string, model?: string): Promise<{ versions: Array<ModelVersion & { verified: boolean }>; loaded: Map<string, LoadedModel[]> }> {

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { builtinKinds } from '../../../src/runtime/kinds.js';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -91,7 +92,7 @@ const brokerEnv = new Map(brokers.map(([name, s]) => [name, env(s)]));
 const brokerEnvOf = (name: string): Map<string, string> => brokerEnv.get(name) ?? new Map<string, string>();
 const topologyFiles = new Set(reviewflowServices.map(([, s]) => cliArgs(s).topology));
 const topologyFile = [...topologyFiles].find((f) => f !== undefined) ?? 'no --topology given';
-const topology = loadTopology(resolve(root, topologyFile));
+const topology = loadTopology(resolve(root, topologyFile), { kinds: builtinKinds.forValidation() });
 const stageServices = reviewflowServices.filter(([, s]) => cliArgs(s).args[0] === 'run');
 
 describe('docker-compose.yml', () => {
