@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { builtinKinds } from '../src/runtime/kinds.js';
 import { randomUUID } from 'node:crypto';
 import { KafkaPort } from '../src/kafka/index.js';
-import { subscribeModels } from '../src/models/subscribe.js';
+import { subscribeModels } from '../src/subscription/subscribe.js';
 import { encode } from '../src/records/index.js';
 import type { Review } from '../src/records/types.js';
 import { Pipeline } from '../src/runtime/pipeline.js';

@@ -1,7 +1,7 @@
 /** reviewflow as a library: the Kafka port, ingest, model subscription, topologies and the stage runtime. */
 export { KafkaPort, type KafkaSettings } from './kafka/index.js';
 export { IngestProducer, readRecords, validateReview, type IngestProducerOptions } from './ingest/index.js';
-export { subscribeModels, type ModelSubscription, type SubscribeOptions } from './models/subscribe.js';
+export { subscribeModels, type ModelSubscription, type SubscribeOptions } from './subscription/subscribe.js';
 export { Predictor, ModelSlot } from './models/index.js';
 export { loadTopology, parseTopology, namespaced, topicSpecs, toMermaid, type Topology } from './topology/index.js';
 export { StageRunner } from './runtime/stage-runner.js';

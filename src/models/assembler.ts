@@ -1,5 +1,4 @@
 import { ErrorCode, hasCode } from '../errors.js';
-import type { ConsumedMessage } from '../kafka/index.js';
 import { decodeAny } from '../records/index.js';
 import type { ModelChunk, ModelVersion } from '../records/types.js';
 import { assembleWeights } from './chunks.js';
@@ -7,10 +6,10 @@ import { loadModel, type LoadedModel } from './loaded-model.js';
 
 export type ModelUpdateRecord = { kind: 'manifest'; value: ModelVersion } | { kind: 'chunk'; value: ModelChunk };
 
-/** Decodes one model-topic record into what the assembler takes; undefined for tombstones. */
-export function toUpdateRecord(m: ConsumedMessage): ModelUpdateRecord | undefined {
-  if (m.value === null) return undefined;
-  const decoded = decodeAny(m.value);
+/** Decodes one model-topic record's value into what the assembler takes; undefined for tombstones. */
+export function toUpdateRecord(value: Buffer | null): ModelUpdateRecord | undefined {
+  if (value === null) return undefined;
+  const decoded = decodeAny(value);
   if (decoded.name === 'model-version') return { kind: 'manifest', value: decoded.value };
   if (decoded.name === 'model-chunk') return { kind: 'chunk', value: decoded.value };
   return undefined;

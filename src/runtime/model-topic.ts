@@ -11,7 +11,7 @@ export async function latestVersion(kafka: KafkaPort, topic: string, model: stri
   const assembler = new ModelAssembler({ model });
   let latest: { manifest: ModelVersion; weights: Buffer } | undefined;
   await kafka.readToEnd({ topic, readCommitted: true }, (m) => {
-    const record = toUpdateRecord(m);
+    const record = toUpdateRecord(m.value);
     if (!record) return;
     const result = assembler.add(record);
     if (result.kind === 'ignored') log.warn({ version: result.version, reason: result.reason }, 'ignoring an unusable published version');

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ErrorCode, ReviewflowError } from '../../errors.js';
-import { readModelHistory } from '../../models/history.js';
+import { readModelHistory } from '../../subscription/history.js';
 import type { ModelVersion } from '../../records/types.js';
 import type { KindRegistry } from '../../runtime/kinds.js';
 import type { StageConfig, Topology } from '../../topology/index.js';

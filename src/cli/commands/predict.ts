@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ErrorCode, ReviewflowError } from '../../errors.js';
 import { INPUT_FORMATS, readRecords, type InputFormat } from '../../ingest/index.js';
-import { readModelHistory } from '../../models/history.js';
+import { readModelHistory } from '../../subscription/history.js';
 import { Predictor } from '../../models/index.js';
 import { prepareForPrediction } from '../../models/prepare.js';
 import { action } from '../action.js';

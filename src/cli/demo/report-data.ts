@@ -1,5 +1,5 @@
 import type { KafkaPort } from '../../kafka/index.js';
-import { readModelHistory } from '../../models/history.js';
+import { readModelHistory } from '../../subscription/history.js';
 import { decode } from '../../records/index.js';
 import type { QualityMetrics } from '../../records/types.js';
 import type { RunReportData } from '../../report/types.js';

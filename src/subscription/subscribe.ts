@@ -4,10 +4,10 @@ import { ErrorCode, ReviewflowError, describeError } from '../errors.js';
 import type { ConsumedMessage, ConsumerPort, KafkaPort } from '../kafka/index.js';
 import { childLogger } from '../log.js';
 import type { ModelVersion } from '../records/types.js';
-import { ModelAssembler, toUpdateRecord, type ModelUpdateRecord } from './assembler.js';
-import { Predictor } from './predictor.js';
-import { ModelSlot, type SlotPredictions } from './slot.js';
-import { prepareForPrediction } from './prepare.js';
+import { ModelAssembler, toUpdateRecord, type ModelUpdateRecord } from '../models/assembler.js';
+import { Predictor } from '../models/predictor.js';
+import { ModelSlot, type SlotPredictions } from '../models/slot.js';
+import { prepareForPrediction } from '../models/prepare.js';
 
 export interface SubscribeOptions {
   kafka: KafkaPort;
@@ -45,7 +45,7 @@ export async function subscribeModels(options: SubscribeOptions, onModel?: (mani
   const accept = (m: ConsumedMessage): void => {
     let record: ModelUpdateRecord | undefined;
     try {
-      record = toUpdateRecord(m);
+      record = toUpdateRecord(m.value);
     } catch (err) {
       log.warn({ offset: m.offset, err: describeError(err) }, 'undecodable record on the model topic; skipped');
       return;
