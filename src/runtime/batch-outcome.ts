@@ -77,9 +77,14 @@ export class BatchOutcome {
 
   /** Decodes a record as `name`; one that cannot be decoded becomes a dead letter (undefined). */
   decode<N extends RecordName>(source: ConsumedMessage, name: N): RecordTypes[N] | undefined {
+    return this.decodeWith(source, (value) => decode(name, value));
+  }
+
+  /** Decodes a record's value with `read`; what it throws makes the record a dead letter (undefined). */
+  decodeWith<T>(source: ConsumedMessage, read: (value: Buffer) => T): T | undefined {
     try {
       if (source.value === null) throw new Error('record has no value (a tombstone)');
-      return decode(name, source.value);
+      return read(source.value);
     } catch (err) {
       this.deadLetter(source, err, ErrorCode.CORRUPT_BODY);
       return undefined;

@@ -1,4 +1,5 @@
 import { ErrorCode } from '../errors.js';
+import { decodeIngestValue } from '../ingest/wire.js';
 import { encode } from '../records/index.js';
 import type { Review } from '../records/types.js';
 import type { ConsumedBatch, ConsumedMessage } from '../kafka/index.js';
@@ -39,7 +40,6 @@ function keyOf(message: ConsumedMessage, review: Review): Buffer | string {
 export function processBatch<O, S extends StageState | undefined>(batch: ConsumedBatch, p: ProcessOptions<O, S>): RoutedBatch {
   const { routes, stage } = p;
   const outcome = new BatchOutcome(batch, routes, { ...(p.now ? { now: p.now } : {}), ...(p.originOf ? { originOf: p.originOf } : {}) });
-  const recordName = stage.input === 'raw' ? 'review-raw' : 'review';
 
   for (const consumed of batch.messages) {
     outcome.counters.in++;
@@ -60,7 +60,8 @@ export function processBatch<O, S extends StageState | undefined>(batch: Consume
   return outcome.routed();
 
   function processOne(message: ConsumedMessage): void {
-    const record = outcome.decode(message, recordName);
+    // the ingest topic also takes JSON from any client (ingest/wire.ts)
+    const record: StageInput | undefined = stage.input === 'raw' ? outcome.decodeWith(message, (value) => decodeIngestValue(value, message)) : outcome.decode(message, 'review');
     if (record === undefined) return;
     const context: TransformContext<O, S> = {
       options: p.options,
