@@ -172,6 +172,7 @@ describe.runIf(enabled)('docker-compose.yml topology', () => {
     expect(swaps.length).toBeGreaterThanOrEqual(2);
     figures.versions = last.version;
     figures.lastHoldoutAccuracy = last.metrics.holdoutAccuracy ?? 'none';
+    figures.backend = `${last.backend}/${last.executor}`;
   }, 300_000);
 
   it('compose up --scale clean=3 puts three members in the clean group', async () => {

@@ -1,17 +1,5 @@
-import { createServer } from 'node:net';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
-
-/** A port on 127.0.0.1 that nothing listens on now. */
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+import { freePort } from '../../src/broker/ports.js';
 
 /**
  * Publishes its ports on the host's loopback only: nothing outside this machine reaches
@@ -38,7 +26,7 @@ export interface KafkaContainer {
  * pulled from Docker Hub): the caller stops the container.
  */
 export async function startKafkaContainer(image: string): Promise<KafkaContainer> {
-  const port = await freeLoopbackPort();
+  const port = await freePort();
   const container = await new LoopbackContainer(image)
     .withExposedPorts({ container: 9092, host: port })
     .withEnvironment({
