@@ -105,7 +105,7 @@ export class TrainStep extends PartitionedStep<undefined> implements Step {
     }
   }
 
-  /** Trains on a chunk: every decoded record goes into the model (trained or held out) or is counted unlabeled. */
+  /** Trains on a chunk: every decoded record goes into the model (trained or held out), or is counted unlabeled or already in the model. */
   async process(chunk: ConsumedBatch, o: { nextOffset: number; now: number }): Promise<StepResult> {
     const trainer = this.trainer;
     const ctx = this.context(chunk.partition);
@@ -124,7 +124,9 @@ export class TrainStep extends PartitionedStep<undefined> implements Step {
     const { counters } = outcome;
     counters.quarantined += report.skippedNoLabel;
     if (report.skippedNoLabel > 0) counters.reasons['missing-label'] = (counters.reasons['missing-label'] ?? 0) + report.skippedNoLabel;
-    counters.out += examples.length - report.skippedNoLabel;
+    counters.duplicates += report.alreadyInModel;
+    if (report.alreadyInModel > 0) counters.reasons['already-in-model'] = (counters.reasons['already-in-model'] ?? 0) + report.alreadyInModel;
+    counters.out += examples.length - report.skippedNoLabel - report.alreadyInModel;
     recordTrainer({ model: this.options.model, loss: report.loss });
     accumulate(ctx, counters, o.nextOffset);
     return { routed: outcome.routed(), bookkeeping: [{ topic: statsTopic(this.stage), messages: [statsMessage(ctx, chunk.partition, o.now)] }] };

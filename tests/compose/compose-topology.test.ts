@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaVersion } from '../../src/broker/provision.js';
 import { KafkaPort } from '../../src/kafka/index.js';
-import { subscribeModels, type ModelSubscription } from '../../src/models/subscribe.js';
+import { subscribeModels, type ModelSubscription } from '../../src/subscription/subscribe.js';
 import type { ModelVersion } from '../../src/records/types.js';
+import { builtinKinds } from '../../src/runtime/kinds.js';
 import { loadTopology } from '../../src/topology/index.js';
 import { runCli } from '../helpers/cli.js';
 import { checkCleanAugmentGate, committed, untilDrained, until } from '../faults/helpers.js';
@@ -52,7 +53,7 @@ const enabled = existsSync(RT) && engineAnswers();
 if (!enabled) console.log(`[compose] skipped: ${existsSync(RT) ? 'no Docker engine answers (run it through `npm run test:compose`, which starts one)' : `${RT} is absent`}`);
 
 describe.runIf(enabled)('docker-compose.yml topology', () => {
-  const topology = loadTopology(TOPOLOGY);
+  const topology = loadTopology(TOPOLOGY, { kinds: builtinKinds.forValidation() });
   const stage = (id: string) => topology.stages.find((s) => s.id === id)!;
   const kafka = new KafkaPort({ brokers: HOST_BROKERS.split(','), clientId: 'reviewflow-compose-test', connectionTimeoutMs: 3_000, requestTimeoutMs: 30_000 });
   const dir = mkdtempSync(join(tmpdir(), 'reviewflow-compose-'));
