@@ -17,7 +17,8 @@ import { pidAlive } from '../helpers/process.js';
 /**
  * `run --stages clean --instances 2` as a user starts it: two worker processes share the
  * clean stage's consumer group; SIGKILL one and the other takes its partitions over
- * (after the broker's session timeout) and nothing is lost; SIGTERM drains and exits 0.
+ * (after the broker's session timeout) and nothing is lost; the supervisor starts it
+ * again and it rejoins; SIGTERM drains and exits 0. Workers that keep crashing are given up on.
  */
 const kafka = testKafka();
 let topology: Topology;
@@ -45,9 +46,9 @@ interface Supervised {
   exited: Promise<number | null>;
 }
 
-function startSupervisor(topologyFile: string): Supervised {
-  const child = spawn(process.execPath, [CLI, 'run', '--topology', topologyFile, '--stages', 'clean', '--instances', '2'], {
-    env: { ...process.env, KAFKA_BROKERS: inject('kafkaBrokers'), REVIEWFLOW_LOG_LEVEL: 'warn' },
+function startSupervisor(topologyFile: string, o: { brokers?: string; extra?: string[] } = {}): Supervised {
+  const child = spawn(process.execPath, [CLI, 'run', '--topology', topologyFile, '--stages', 'clean', '--instances', '2', ...(o.extra ?? [])], {
+    env: { ...process.env, KAFKA_BROKERS: o.brokers ?? inject('kafkaBrokers'), REVIEWFLOW_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -77,7 +78,7 @@ async function produce(seed: number, count: number): Promise<number> {
 }
 
 describe('clean stage scaled out to two worker processes', () => {
-  it('run --instances 2 spreads partitions over both workers, survives a SIGKILLed worker without loss and exits 0 on SIGTERM', { timeout: 240_000 }, async () => {
+  it('run --instances 2 spreads partitions over both workers, restarts a SIGKILLed worker, which gets partitions back, loses nothing and exits 0 on SIGTERM', { timeout: 240_000 }, async () => {
     const clean = topology.stages.find((s) => s.id === 'clean')!;
     const group = clean.group;
     const lag = () => kafka.withAdmin((a) => a.groupLag(group, clean.input));
@@ -104,12 +105,19 @@ describe('clean stage scaled out to two worker processes', () => {
     produced += await streaming;
     produced += await produce(33, 4_000);
 
-    // after the session timeout the survivor owns every partition and catches up
-    await until('the survivor to take over every partition', async () => {
+    // the supervisor starts worker 0 again; once the killed member's session expired, the
+    // new one and the survivor share every partition and catch up
+    const restarted = await until('the supervisor to restart worker 0', () => {
+      const match = /worker 0 restarted \(pid (\d+)\)/.exec(run.stderr());
+      return match ? Number(match[1]) : undefined;
+    }, 60_000);
+    workerPids.push(restarted);
+    expect(run.stderr()).toMatch(new RegExp(`worker 0 \\(pid ${pids[0]}\\) exited SIGKILL; restarting in 1 s`));
+    await until('the restarted worker and the survivor to share every partition', async () => {
       const members = await kafka.withAdmin((a) => a.groupMembers(group));
-      return members === 1 && (await lag()).total === 0 ? true : undefined;
+      return members === 2 && (await lag()).total === 0 ? true : undefined;
     }, 120_000);
-    expect(run.stderr()).toMatch(new RegExp(`worker 0 \\(pid ${pids[0]}\\) exited SIGKILL`));
+    expect(pidAlive(restarted)).toBe(true);
 
     // accounting: every stage term adds up, and the output topic holds exactly `out` records
     const { stages } = await collectStatus(kafka, topology);
@@ -143,8 +151,21 @@ describe('clean stage scaled out to two worker processes', () => {
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
     const summary = run.stdout().trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(summary.at(-1)).toMatchObject({ stopped: true, signal: 'SIGTERM', workers: 2 });
+    expect(summary.at(-1)).toMatchObject({ stopped: true, signal: 'SIGTERM', workers: 2, restarts: 1, gaveUp: [] });
     const survivor = summary.find((s) => Array.isArray(s.stages));
     expect(survivor).toMatchObject({ stopped: true, signal: 'SIGTERM' });
+  });
+  it('run --instances 2 gives up on workers that keep crashing (no broker answers) after --max-restarts, and exits 1 saying so', { timeout: 240_000 }, async () => {
+    const run = startSupervisor(writeTopologyFile(topology), { brokers: '127.0.0.1:9', extra: ['--max-restarts', '1'] });
+    supervisor = run;
+    expect(await run.exited).toBe(1);
+    const stderr = run.stderr();
+    for (const worker of [0, 1]) {
+      expect(stderr).toMatch(new RegExp(`worker ${worker} \\(pid \\d+\\) exited with code 1; restarting in 1 s \\(restart 1 of at most 1 in a row\\)`));
+      expect(stderr).toMatch(new RegExp(`worker ${worker} \\(pid \\d+\\) exited with code 1 and keeps crashing: gave up after 1 restarts`));
+    }
+    const summary = run.stdout().trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(summary.at(-1)).toMatchObject({ stopped: true, signal: null, workers: 2, restarts: 2 });
+    expect((summary.at(-1)!.gaveUp as number[]).sort()).toEqual([0, 1]);
   });
 });

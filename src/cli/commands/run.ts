@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { childLogger } from '../../log.js';
@@ -6,11 +5,13 @@ import { action } from '../action.js';
 import type { CliContext } from '../context.js';
 import { emit, note } from '../output.js';
 import { parseIntOption } from '../options.js';
+import { superviseWorkers } from '../supervisor.js';
 
 interface RunOptions {
   stages?: string;
   instances?: number;
   instanceIndex?: number;
+  maxRestarts?: number;
   /** Overrides the topology's `fuse` when given. */
   fuse?: boolean;
 }
@@ -50,31 +51,18 @@ async function runInProcess(ctx: CliContext, stageIds: string[] | undefined, ind
   emit({ stopped: true, signal: received, stages: stages.map((s) => ({ stage: s.stage, ...s.session })), trainers: trainers.map((t) => ({ stage: t.stage, published: t.published, rejected: t.rejected, examplesSeen: t.examplesSeen })) });
 }
 
-/** N worker processes of the same stages: one consumer group, partitions spread over them. */
-async function supervise(o: { stageIds: string[] | undefined; instances: number; topologyPath: string; fuse: boolean | undefined }): Promise<void> {
-  const { stageIds, instances, topologyPath } = o;
+/** N worker processes of the same stages: one consumer group, partitions spread over them; crashed workers come back. */
+async function supervise(o: { stageIds: string[] | undefined; instances: number; topologyPath: string; fuse: boolean | undefined; maxRestarts: number }): Promise<void> {
   const main = fileURLToPath(new URL('../main.js', import.meta.url));
-  const children: ChildProcess[] = [];
-  for (let i = 0; i < instances; i++) {
-    const args = [main, 'run', '--topology', topologyPath, '--instance-index', String(i), ...(stageIds ? ['--stages', stageIds.join(',')] : [])];
-    if (o.fuse !== undefined) args.push(o.fuse ? '--fuse' : '--no-fuse');
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
-    child.on('exit', (code, signal) => note(`worker ${i} (pid ${child.pid}) exited ${signal ?? code}`));
-    children.push(child);
-  }
-  note(`started ${instances} workers: ${children.map((c) => c.pid).join(', ')}`);
-  const received = await untilSignal();
-  await Promise.all(
-    children.map(
-      (c) =>
-        new Promise<void>((resolve) => {
-          if (c.exitCode !== null || c.signalCode !== null) return resolve();
-          c.once('exit', () => resolve());
-          c.kill(received);
-        }),
-    ),
-  );
-  emit({ stopped: true, signal: received, workers: instances });
+  const args = (i: number): string[] => [
+    main, 'run', '--topology', o.topologyPath, '--instance-index', String(i),
+    ...(o.stageIds ? ['--stages', o.stageIds.join(',')] : []),
+    ...(o.fuse !== undefined ? [o.fuse ? '--fuse' : '--no-fuse'] : []),
+  ];
+  const result = await superviseWorkers({ count: o.instances, args, maxRestarts: o.maxRestarts, stop: untilSignal() });
+  emit({ stopped: true, signal: result.signal ?? null, workers: o.instances, restarts: result.restarts, gaveUp: result.gaveUp });
+  // a worker given up on is a failure a process supervisor (systemd, Kubernetes) must see
+  if (result.gaveUp.length > 0) process.exitCode = 1;
 }
 
 export function registerRun(program: Command): void {
@@ -85,13 +73,14 @@ export function registerRun(program: Command): void {
     .option('--instances <n>', 'worker processes to start (one consumer group)', parseIntOption('--instances', 1, 64))
     .option('--fuse', 'pass records between consecutive stages of this process in memory; the topics between them stay empty')
     .option('--no-fuse', 'every stage reads and writes its own topics (overrides `fuse: true` in the topology)')
+    .option('--max-restarts <n>', 'with --instances: restarts in a row before a crashing worker is given up on (backoff 1 s, 2 s, 4 s … 30 s; the count resets after a minute up)', parseIntOption('--max-restarts', 0, 1000), 5)
     .option('--instance-index <i>', 'this worker\'s index (set by the supervisor)', parseIntOption('--instance-index', 0, 63))
     .action(
       action(async (ctx, opts: RunOptions) => {
         const stageIds = opts.stages ? opts.stages.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
         const { selectStages } = await import('../../runtime/pipeline.js');
         selectStages(ctx.topology, stageIds); // fail fast on unknown ids
-        if (opts.instances && opts.instances > 1) await supervise({ stageIds, instances: opts.instances, topologyPath: ctx.topologyPath, fuse: opts.fuse });
+        if (opts.instances && opts.instances > 1) await supervise({ stageIds, instances: opts.instances, topologyPath: ctx.topologyPath, fuse: opts.fuse, maxRestarts: opts.maxRestarts ?? 5 });
         else await runInProcess(ctx, stageIds, opts.instanceIndex ?? 0, opts.fuse);
       }),
     );
