@@ -21,7 +21,7 @@ import { benchKafkaThroughput, type KafkaThroughputResult } from './kafka-throug
 import { benchScaling, type ScalingResult } from './scaling.js';
 import { benchSubscriber } from './subscriber.js';
 import { benchPureStages, benchWordnetLoad, type PureStageResult } from './stages-pure.js';
-import { benchTrainer } from './trainer.js';
+import { benchTrainer, parseExecutorArgs } from './trainer.js';
 import { parseDatasetArgs } from './trainer/datasets.js';
 
 const BENCHES = ['kafka', 'e2e', 'scaling', 'subscriber', 'codec', 'stages', 'ceiling', 'trainer'] as const;
@@ -326,7 +326,7 @@ async function main(): Promise<void> {
   }
   if (args.only.has('trainer')) {
     step('trainer against fastText and Vowpal Wabbit (takes ~15 minutes; no --quick sizes; more data: --dataset name=path.jsonl)');
-    const t = await benchTrainer({ extraDatasets: parseDatasetArgs(process.argv.slice(2)) });
+    const t = await benchTrainer({ extraDatasets: parseDatasetArgs(process.argv.slice(2)), executors: parseExecutorArgs(process.argv.slice(2)) });
     raw['trainer'] = t;
     tfjsBackend = t.runs.filter((r) => r.executor === 'tfjs').at(-1)?.backend ?? null; // a GPU or native backend when one loaded
     figures.push(...trainerFigures(t));

@@ -9,7 +9,7 @@
  * file parsing (see TIMING). tokens/s = the training split's tokens (our tokenizer) ÷ the
  * contender's training seconds, whatever its number of epochs.
  *
- *   npm run build && node dist/bench/trainer.js [--dataset name=path.jsonl ...]
+ *   npm run build && node dist/bench/trainer.js [--dataset name=path.jsonl ...] [--executors sparse]
  *   (prints a table, then one JSON line; scripts/bench-setup.sh installs the anchors)
  */
 import { loadavg } from 'node:os';
@@ -65,6 +65,20 @@ export interface TrainerBenchResult {
 export interface TrainerBenchOptions {
   /** More JSONL datasets (`--dataset name=path.jsonl`). */
   extraDatasets?: DatasetRequest[];
+  /** Only these executors' lanes (`--executors sparse`, to skip the slow tfjs-on-CPU lanes while iterating); default all. */
+  executors?: readonly ExecutorKind[];
+}
+
+const EXECUTORS: readonly ExecutorKind[] = ['sparse', 'tfjs'];
+
+/** `--executors sparse,tfjs`; every executor when absent. Ignores every other argument (run.ts shares argv). */
+export function parseExecutorArgs(argv: readonly string[]): ExecutorKind[] {
+  const at = argv.indexOf('--executors');
+  if (at < 0) return [...EXECUTORS];
+  const names = (argv[at + 1] ?? '').split(',').filter((n) => n !== '');
+  const unknown = names.filter((n) => !EXECUTORS.includes(n as ExecutorKind));
+  if (names.length === 0 || unknown.length > 0) throw new Error(`--executors takes a comma-separated list of ${EXECUTORS.join(', ')}; got "${argv[at + 1] ?? ''}"`);
+  return names as ExecutorKind[];
 }
 
 /** One executor on one tfjs backend; `tfName` re-activates the backend (tfjs has one global backend). */
@@ -77,7 +91,7 @@ interface Lane {
 const log = (message: string): void => console.error(`[bench trainer] ${message}`);
 
 /** sparse and tfjs on the CPU backend; tfjs also on a GPU or native backend when one loads. */
-async function executorLanes(): Promise<{ lanes: Lane[]; skipped: SkippedBackend[] }> {
+async function executorLanes(executors: readonly ExecutorKind[]): Promise<{ lanes: Lane[]; skipped: SkippedBackend[] }> {
   const auto = await loadBackend('auto');
   const autoName = auto.tf.getBackend();
   const cpu = await loadBackend('cpu');
@@ -86,13 +100,13 @@ async function executorLanes(): Promise<{ lanes: Lane[]; skipped: SkippedBackend
     { executor: 'tfjs', backend: cpu, tfName: 'cpu' },
   ];
   if (auto.backend !== 'cpu') lanes.push({ executor: 'tfjs', backend: auto, tfName: autoName });
-  return { lanes, skipped: auto.skipped };
+  return { lanes: lanes.filter((lane) => executors.includes(lane.executor)), skipped: auto.skipped };
 }
 
 export async function benchTrainer(options: TrainerBenchOptions = {}): Promise<TrainerBenchResult> {
   const { datasets, missing } = benchDatasets(options.extraDatasets ?? []);
   for (const m of missing) log(`skipping ${m}`);
-  const { lanes, skipped } = await executorLanes();
+  const { lanes, skipped } = await executorLanes(options.executors ?? EXECUTORS);
   const runs: Array<ReviewflowRun | SkippedRun> = [];
   const anchors: AnchorResult[] = [];
   const summaries: DatasetSummary[] = [];
@@ -160,7 +174,8 @@ function summarize(dataset: Dataset, split: BenchSplit, timedPasses: number): Da
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const result = await benchTrainer({ extraDatasets: parseDatasetArgs(process.argv.slice(2)) });
+  const argv = process.argv.slice(2);
+  const result = await benchTrainer({ extraDatasets: parseDatasetArgs(argv), executors: parseExecutorArgs(argv) });
   printTrainerTable(result);
   console.log(JSON.stringify(result));
 }

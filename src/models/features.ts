@@ -110,17 +110,33 @@ export class Featurizer {
   }
 }
 
+/** Up to this many ids an insertion sort beats TypedArray.prototype.sort (a runtime call and a subarray per document). */
+const INSERTION_SORT_MAX = 64;
+
 /**
  * Sorts `data[from..to)` in place, removes repeats, and returns the new end. Sorting a
  * document's few hundred ids costs less than a bucket-sized "seen" table would in memory.
  */
 export function distinctSorted(data: Int32Array, from: number, to: number): number {
   if (to - from < 2) return to;
-  data.subarray(from, to).sort();
+  if (to - from <= INSERTION_SORT_MAX) insertionSort(data, from, to);
+  else data.subarray(from, to).sort();
   let end = from + 1;
   for (let i = from + 1; i < to; i++) {
     const id = data[i]!;
     if (id !== data[end - 1]) data[end++] = id;
   }
   return end;
+}
+
+function insertionSort(data: Int32Array, from: number, to: number): void {
+  for (let i = from + 1; i < to; i++) {
+    const id = data[i]!;
+    let j = i - 1;
+    while (j >= from && data[j]! > id) {
+      data[j + 1] = data[j]!;
+      j--;
+    }
+    data[j + 1] = id;
+  }
 }

@@ -37,8 +37,10 @@ export interface ModelExecutor {
    * synchronous readback in Node); the sparse executor resolves at once.
    */
   train(batch: MiniBatch, options: StepOptions): Promise<Float32Array>;
-  /** The state as dense bucket-indexed arrays: live views (sparse) or fresh copies (tfjs). */
+  /** The state as dense bucket-indexed arrays, a fresh copy: O(buckets). */
   state(): Promise<ModelState>;
+  /** The logit of one document (its distinct features) under the current state: O(features) on the sparse executor. */
+  logit(features: Int32Array): Promise<number>;
   /** Replaces the whole state (restore). */
   load(state: ModelState): void;
   dispose(): void;

@@ -39,18 +39,17 @@ export function bucketLogRatio(positive: number, negative: number, smoothing: nu
   return positive === 0 && negative === 0 ? 0 : Math.log(positive + smoothing) - Math.log(negative + smoothing);
 }
 
+export function emptyScalars(): TrainingScalars {
+  return { bias: 0, biasAccum: 0, nbWeight: 0, nbAccum: 0, positives: 0, negatives: 0 };
+}
+
 export function emptyState(buckets: number): ModelState {
   return {
     weight: new Float32Array(buckets),
     accum: new Float32Array(buckets),
     positive: new Float32Array(buckets),
     negative: new Float32Array(buckets),
-    bias: 0,
-    biasAccum: 0,
-    nbWeight: 0,
-    nbAccum: 0,
-    positives: 0,
-    negatives: 0,
+    ...emptyScalars(),
   };
 }
 
@@ -77,15 +76,20 @@ export function effectiveWeights(state: ModelState, smoothing: number): Effectiv
 
 /** The logit of one document (distinct features) straight from the state: O(features), not O(buckets). */
 export function logitFromState(state: ModelState, smoothing: number, features: Int32Array): number {
-  const prior = priorLogRatio(state.positives, state.negatives, smoothing);
   let ratios = 0;
   let linear = 0;
   for (const f of features) {
     ratios += bucketLogRatio(state.positive[f]!, state.negative[f]!, smoothing);
     linear += state.weight[f]!;
   }
-  const scale = documentScale(features.length);
-  return state.bias + state.nbWeight * scale * (ratios + features.length * prior) + scale * linear;
+  return documentLogit(state, smoothing, { features: features.length, ratios, linear });
+}
+
+/** The logit of a document from its feature count and its sums of bucket ratios (without the prior) and of weights. */
+export function documentLogit(scalars: TrainingScalars, smoothing: number, sums: { features: number; ratios: number; linear: number }): number {
+  const prior = priorLogRatio(scalars.positives, scalars.negatives, smoothing);
+  const scale = documentScale(sums.features);
+  return scalars.bias + scalars.nbWeight * scale * (sums.ratios + sums.features * prior) + scale * sums.linear;
 }
 
 /** Sorted ids of the buckets any training document contained: the rows a version stores. */

@@ -1,7 +1,7 @@
 import type { Tensor, Tensor1D, Tensor2D, Variable } from '@tensorflow/tfjs';
 import type { Tf } from './backend.js';
 import type { ExecutorKind, MiniBatch, ModelExecutor, StepOptions } from './executor.js';
-import { ADAGRAD_EPSILON, type ModelState } from './model-state.js';
+import { ADAGRAD_EPSILON, logitFromState, type ModelState } from './model-state.js';
 
 interface Variables {
   weight: Variable;
@@ -151,6 +151,11 @@ export class TfjsExecutor implements ModelExecutor {
       negatives: await scalar(v.negatives),
     };
   }
+  /** Reads the whole state back (the variables live on the backend's device), then scores from it. */
+  async logit(features: Int32Array): Promise<number> {
+    return logitFromState(await this.state(), this.smoothing, features);
+  }
+
 
   load(state: ModelState): void {
     const tf = this.tf;

@@ -9,7 +9,7 @@ import type { ModelChunk, ModelMetrics, ModelVersion, Review } from '../records/
 import type { BackendInfo } from './backend.js';
 import { HoldoutSet, isHoldout, PrequentialWindow, type HoldoutEvaluation, type HoldoutVerdicts } from './evaluation.js';
 import { chooseExecutor, type ExecutorChoice, type ModelExecutor } from './executor.js';
-import { effectiveWeights, emptyState, loadRows, logitFromState, touchedBuckets, type EffectiveWeights, type ModelState } from './model-state.js';
+import { effectiveWeights, emptyState, loadRows, touchedBuckets, type EffectiveWeights, type ModelState } from './model-state.js';
 import { OffsetTracker } from './offsets.js';
 import type { TrainerOptions } from './options.js';
 import { judgeCandidate, PublishSchedule } from './publisher.js';
@@ -382,7 +382,7 @@ export class Trainer {
   score(text: string): Promise<number> {
     return this.exclusive(async () => {
       const features = this.featurizer.features(text);
-      return sigmoid(logitFromState(await this.executor.state(), this.options.smoothing, features));
+      return sigmoid(await this.executor.logit(features));
     });
   }
 

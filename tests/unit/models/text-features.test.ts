@@ -39,6 +39,14 @@ describe('Featurizer', () => {
     expect(f.length).toBe(2 + 2); // good, film, "good good", "good film"
   });
 
+  it('gives distinct sorted features for short and long texts alike (insertion sort up to 64 ids, then the built-in sort)', () => {
+    const words = Array.from({ length: 120 }, (_, i) => `w${i % 45}`);
+    for (const n of [3, 20, 40, 120]) {
+      const text = words.slice(0, n).join(' ');
+      expect([...featurizer.features(text)]).toEqual([...new Set(raw(featurizer, text))].sort((a, b) => a - b));
+    }
+  });
+
   it('hashes bigrams order-sensitively and the same words to the same buckets', () => {
     const ab = raw(featurizer, 'not good');
     const ba = raw(featurizer, 'good not');
