@@ -1,4 +1,4 @@
-import { combineHashes, fmix32, fnvStart, HASH_PRIME } from './hashing.js';
+import { combineHashes, fmix32, fnvStart, HASH_PRIME } from '../util/hash.js';
 import { scanTokens } from './tokenizer.js';
 
 /** Feature-hashing parameters; recorded in every model version (`ModelVersion.hashing`). */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Review } from '../records/types.js';
 import { applyOperation, EDA_OPERATIONS, joinTokens, tokenize, type EdaOperation } from './eda.js';
-import { hash32, mulberry32 } from './hash.js';
+import { hash32, mulberry32 } from '../util/hash.js';
 import { appendStage, type Emission, type StageDescriptor, type TransformContext } from './types.js';
 
 export const augmentOptionsSchema = z

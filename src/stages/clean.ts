@@ -3,7 +3,7 @@ import type { RawReview, Review } from '../records/types.js';
 import { cleanText } from '../text/normalize-text.js';
 import { ChangeBuffer } from './change-buffer.js';
 import { countDecision } from './decision-counter.js';
-import { hash64Hex } from './hash.js';
+import { hash64Hex } from '../util/hash.js';
 import { encodePosition, ReplaySafeWindow } from './replay-safe-window.js';
 import type { Emission, StageDescriptor, StageState, TransformContext } from './types.js';
 

@@ -1,4 +1,4 @@
-import { fmix32 } from './hash.js';
+import { fmix32 } from '../util/hash.js';
 
 /**
  * 64-bit SimHash (Charikar 2002) over word unigrams and bigrams, as two 32-bit halves.

@@ -1,5 +1,5 @@
 import { STOPWORDS } from './english-words.js';
-import { fmix32, hash32 } from './hash.js';
+import { fmix32, hash32 } from '../util/hash.js';
 
 /**
  * Everything the gate's rules, SimHash and monitors need from a text, computed in one

@@ -1,4 +1,4 @@
-import { unitInterval } from '../models/hashing.js';
+import { unitInterval } from '../util/hash.js';
 import { binaryMetrics, reliabilityCurve, type BinaryMetrics, type ReliabilityBin } from './metrics.js';
 
 /** Salt so holdout membership is independent of the feature hash under the same seed. */

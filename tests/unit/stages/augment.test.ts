@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { augmentCopies, augmentStage, isChosen } from '../../../src/stages/augment.js';
 import { applyOperation, EDA_OPERATIONS, joinTokens, tokenize, type EdaOperation } from '../../../src/stages/eda.js';
-import { mulberry32 } from '../../../src/stages/hash.js';
+import { mulberry32 } from '../../../src/util/hash.js';
 import { keyboardNeighbours, typo } from '../../../src/stages/keyboard-noise.js';
 import { synonymsOf } from '../../../src/stages/wordnet-synonyms.js';
 import { augmentOptions, review, runAugment } from './helpers.js';

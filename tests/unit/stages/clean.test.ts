@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cleanStage, CleanState } from '../../../src/stages/clean.js';
-import { hash64Hex } from '../../../src/stages/hash.js';
+import { hash64Hex } from '../../../src/util/hash.js';
 import { cleanText } from '../../../src/text/normalize-text.js';
 import { cleanOptions, onlyOut, position, rawReview, runClean } from './helpers.js';
 

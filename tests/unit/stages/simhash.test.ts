@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fmix32, hash32 } from '../../../src/stages/hash.js';
+import { fmix32, hash32 } from '../../../src/util/hash.js';
 import { bands, fingerprintKey, hammingDistance, parseFingerprintKey, simhash } from '../../../src/stages/simhash.js';
 import { profileText, wordKey } from '../../../src/stages/text-profile.js';
 
