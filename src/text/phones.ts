@@ -18,8 +18,8 @@ import type { Span } from './span.js';
  * Candidates are runs of digit groups; a run with a phone number anywhere in it is redacted
  * whole (a neighbouring year goes with it), so no part of a number is left behind.
  *
- * Kept out before the library is asked: fewer than 7 digits (years, ratings such as 8/10,
- * runtimes, most model numbers); digit groups glued to a letter (model numbers such as
+ * Kept out before the library is asked: fewer than 7 digits (years, runtimes, most model
+ * numbers); ratings and fractions (8/10 9/10); digit groups glued to a letter (model numbers such as
  * KD-55X80J, 1080p); dates (12.05.2019, 2019-05-12); year ranges (1999-2004); thousands
  * (1 299 000, 12.345.678); amounts next to a currency sign or code; ISBN-13s.
  */
@@ -34,7 +34,7 @@ export const NATIONAL_COUNTRIES: readonly CountryCode[] = [
 const MIN_DIGITS = 7;
 /** E.164 allows 15 digits; a `00` international prefix adds two. */
 const MAX_DIGITS = 17;
-/** Characters allowed between two digit groups (space . - ( )), at most `MAX_GAP` of them. */
+/** Characters allowed between two digit groups (space . - ( ) /), at most `MAX_GAP` of them. */
 const MAX_GAP = 3;
 /**
  * Candidate windows the library checks per text (each asks up to 24 countries at ~40 µs
@@ -195,7 +195,12 @@ function looksLikeOtherNumber(text: string, window: Group[], parts: string[]): b
   const after = text.slice(last.end, last.end + 12);
   if (CURRENCY_SIGN.test(before) || CURRENCY_SIGN.test(after.slice(0, 2)) || CURRENCY_CODE.test(after)) return true;
   const gaps = window.slice(1).map((g) => text.slice(g.gapStart, g.start));
-  return isThousands(parts, gaps) || isDate(parts) || isYearList(parts) || isIsbn13(parts.join(''));
+  return isThousands(parts, gaps) || isDate(parts) || isYearList(parts) || isIsbn13(parts.join('')) || hasFraction(parts, gaps);
+}
+
+/** 8/10 9/10, 3/4: a slash between two groups of at most 3 digits is a rating or a fraction (030/1234567 is a number). */
+function hasFraction(parts: string[], gaps: string[]): boolean {
+  return gaps.some((g, k) => g.includes('/') && (parts[k] ?? '').length <= 3 && (parts[k + 1] ?? '').length <= 3);
 }
 
 /** 1 299 000, 12.345.678: a 1–2 digit lead without a leading 0, then 3-digit groups, one separator. */
@@ -246,7 +251,7 @@ function isDigit(unit: number): boolean {
 }
 
 function isGapUnit(unit: number): boolean {
-  return unit === 0x20 || unit === 0x2e || unit === 0x2d || unit === 0x28 || unit === 0x29;
+  return unit === 0x20 || unit === 0x2e || unit === 0x2d || unit === 0x28 || unit === 0x29 || unit === 0x2f;
 }
 
 function isAsciiLetter(unit: number): boolean {
