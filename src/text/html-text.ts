@@ -87,6 +87,7 @@ export const MAX_TAGS = 5_000;
  * `MAX_TAGS` tags is hostile and comes out empty.
  */
 export function markupToText(text: string): string {
+  if (!hasMarkupOrReference(text)) return text;
   if (countMarkupStarts(text, MAX_TAGS + 1) > MAX_TAGS) return '';
   let current = text;
   for (let pass = 0; pass < MAX_MARKUP_PASSES; pass++) {
@@ -107,32 +108,42 @@ function countMarkupStarts(text: string, limit: number): number {
   return count;
 }
 
+/** Cheap pre-check: most reviews have neither, and skip the parser. */
 function hasMarkupOrReference(text: string): boolean {
-  return MARKUP_START.test(text) || (text.indexOf('&') >= 0 && text.indexOf(';') >= 0);
+  return (text.indexOf('<') >= 0 && MARKUP_START.test(text)) || (text.indexOf('&') >= 0 && text.indexOf(';') >= 0);
 }
 
-function parseToText(html: string): string {
-  const parts: string[] = [];
-  // Open dropped elements; text counts only at depth 0.
-  let dropped = 0;
-  const parser = new Parser(
-    {
-      onopentagname(name) {
-        if (DROPPED_ELEMENTS.has(name)) dropped++;
-        else if (dropped === 0 && BLOCK_ELEMENTS.has(name)) parts.push(' ');
-      },
-      onclosetag(name) {
-        if (DROPPED_ELEMENTS.has(name)) dropped = Math.max(0, dropped - 1);
-        else if (dropped === 0 && BLOCK_ELEMENTS.has(name)) parts.push(' ');
-      },
-      ontext(data) {
-        if (dropped === 0) parts.push(data);
-      },
+/**
+ * One parser for the process, reset for every text: building an htmlparser2 Parser costs
+ * more than parsing a review. Its handlers write to `parsed`; parsing is synchronous, so no
+ * two texts share it at once.
+ */
+const parsed = { parts: [] as string[], dropped: 0 };
+const parser = new Parser(
+  {
+    onopentagname(name) {
+      if (DROPPED_ELEMENTS.has(name)) parsed.dropped++;
+      else if (parsed.dropped === 0 && BLOCK_ELEMENTS.has(name)) parsed.parts.push(' ');
     },
-    { decodeEntities: false, recognizeCDATA: false, recognizeSelfClosing: true },
-  );
-  parser.end(html);
-  return parts.join('');
+    onclosetag(name) {
+      if (DROPPED_ELEMENTS.has(name)) parsed.dropped = Math.max(0, parsed.dropped - 1);
+      else if (parsed.dropped === 0 && BLOCK_ELEMENTS.has(name)) parsed.parts.push(' ');
+    },
+    ontext(data) {
+      // Text counts only outside dropped elements.
+      if (parsed.dropped === 0) parsed.parts.push(data);
+    },
+  },
+  { decodeEntities: false, recognizeCDATA: false, recognizeSelfClosing: true },
+);
+
+function parseToText(html: string): string {
+  parsed.parts = [];
+  parsed.dropped = 0;
+  parser.parseComplete(html);
+  const text = parsed.parts.join('');
+  parsed.parts = [];
+  return text;
 }
 
 function lastAmpersand(out: number[]): number {

@@ -17,9 +17,14 @@ const MIN_IP_CHARS = '[ip]'.length;
  */
 const IPV4_CANDIDATE = /(?<![\w.\]])(?:\d{1,3}\.){3}\d{1,3}(?![\w\[]|\.[\d\[])/g;
 
+/** Cheap pre-checks, so most texts skip the scans below. */
+const IPV4_HINT = /\d\.\d+\.\d+\.\d/;
+const IPV6_HINT = /:[0-9A-Fa-f.]{0,15}:/;
+const IBAN_HINT = /[A-Za-z]{2}\d\d/;
+
 /** IPv4 addresses: dotted quads `isIPv4` accepts. */
 export function findIPv4(text: string): Span[] {
-  if (text.indexOf('.') < 0) return [];
+  if (text.indexOf('.') < 0 || !IPV4_HINT.test(text)) return [];
   const spans: Span[] = [];
   for (const m of text.matchAll(IPV4_CANDIDATE)) {
     if (isIPv4(m[0])) spans.push({ start: m.index, end: m.index + m[0].length });
@@ -33,7 +38,7 @@ export function findIPv4(text: string): Span[] {
  * sentence punctuation is trimmed from their ends.
  */
 export function findIPv6(text: string): Span[] {
-  if (text.indexOf(':') < 0) return [];
+  if (!IPV6_HINT.test(text)) return [];
   const spans: Span[] = [];
   let i = 0;
   while (i < text.length) {
@@ -96,6 +101,7 @@ const IBAN_START = /(?<![\p{L}\p{N}_\]])[A-Za-z]{2}\d{2}/gu;
  * length is read off; the candidate must end there, not inside a longer word.
  */
 export function findIbans(text: string): Span[] {
+  if (!IBAN_HINT.test(text)) return [];
   const spans: Span[] = [];
   let floor = 0;
   for (const m of text.matchAll(IBAN_START)) {

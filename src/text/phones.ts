@@ -56,12 +56,13 @@ interface Group {
 export function findPhoneNumbers(text: string): Span[] {
   const found: Span[] = [];
   const budget = { left: LIBRARY_BUDGET };
+  const digit = /\d/g;
   let i = 0;
   while (i < text.length) {
-    if (!isDigit(text.charCodeAt(i))) {
-      i++;
-      continue;
-    }
+    digit.lastIndex = i;
+    const next = digit.exec(text);
+    if (next === null) break;
+    i = next.index;
     const groups = groupsFrom(text, i);
     const last = groups[groups.length - 1] as Group;
     if (last.end - i >= MIN_DIGITS) {
