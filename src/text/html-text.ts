@@ -91,9 +91,11 @@ export function markupToText(text: string): string {
   if (countMarkupStarts(text, MAX_TAGS + 1) > MAX_TAGS) return '';
   let current = text;
   for (let pass = 0; pass < MAX_MARKUP_PASSES; pass++) {
-    if (!hasMarkupOrReference(current)) return current;
-    const next = parseToText(decodeEntities(current));
-    if (next === current) return current;
+    // Decoded text is the decoder's fixed point; without markup, the parser would return it unchanged.
+    const decoded = decodeEntities(current);
+    if (!hasMarkupStart(decoded)) return decoded;
+    const next = parseToText(decoded);
+    if (next === decoded) return decoded;
     current = next;
   }
   return hasMarkupOrReference(current) ? current.replace(/[<&]/g, ' ') : current;
@@ -108,9 +110,13 @@ function countMarkupStarts(text: string, limit: number): number {
   return count;
 }
 
-/** Cheap pre-check: most reviews have neither, and skip the parser. */
+/** Cheap pre-checks: most reviews have neither, and skip the decoder and the parser. */
 function hasMarkupOrReference(text: string): boolean {
-  return (text.indexOf('<') >= 0 && MARKUP_START.test(text)) || (text.indexOf('&') >= 0 && text.indexOf(';') >= 0);
+  return hasMarkupStart(text) || (text.indexOf('&') >= 0 && text.indexOf(';') >= 0);
+}
+
+function hasMarkupStart(text: string): boolean {
+  return text.indexOf('<') >= 0 && MARKUP_START.test(text);
 }
 
 /**
