@@ -19,9 +19,10 @@ export default defineConfig({
         test: {
           name: 'broker',
           // every test outside tests/unit talks to a real Kafka (integration, faults, and any
-          // new folder), except tests/gpu: those need a WebGPU adapter (npm run test:gpu)
+          // new folder), except tests/gpu, which need a WebGPU adapter (npm run test:gpu), and
+          // tests/compose, which bring their own cluster (npm run test:compose)
           include: ['tests/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, 'tests/unit/**', 'tests/gpu/**'],
+          exclude: [...configDefaults.exclude, 'tests/unit/**', 'tests/gpu/**', 'tests/compose/**'],
           globalSetup: ['tests/setup/global-setup.ts'],
         },
       },

@@ -2,15 +2,16 @@
  * The compute ceiling of the whole topology: no Kafka at all, one process, one core. The
  * e2e bench's records (same generator, seed and ingest validation, Avro-encoded as
  * `review-raw`) go through clean → augment → gate exactly as a StageRunner runs each
- * chunk (StageStep: decode, transform, route, encode, flush, changelog, stats), each
+ * chunk (TransformStep: decode, transform, route, encode, flush, changelog, stats), each
  * stage's output-topic records becoming the next stage's input, then through the
- * trainer's per-chunk work as TrainerRunner does it (decode, trainBatch, candidates).
+ * trainer's per-chunk work as the train step does it (decode, trainBatch, candidates).
  * What Kafka would add (fetch, produce, commit, the wire) is left out, so the result is an
  * upper bound on records/s — a lower bound on the cost per record.
  *
  *   npm run build && node dist/bench/compute-ceiling.js [--records N]   (prints JSON)
  */
 import { join } from 'node:path';
+import { builtinKinds } from '../src/runtime/kinds.js';
 import { pathToFileURL } from 'node:url';
 import { generateReviews } from '../src/generate/index.js';
 import { contentKey, resolveLimits, validateReview } from '../src/ingest/index.js';
@@ -18,7 +19,7 @@ import type { ConsumedBatch, ConsumedMessage, KafkaPort, OutgoingMessage } from 
 import { decode, encode } from '../src/records/index.js';
 import type { StageConfig, Topology } from '../src/topology/index.js';
 import { loadTopology } from '../src/topology/index.js';
-import { StageStep, takeTopic } from '../src/runtime/stage-step.js';
+import { TransformStep, takeTopic } from '../src/runtime/transform-step.js';
 import { getStage } from '../src/stages/registry.js';
 import { preloadSynonyms } from '../src/stages/wordnet-synonyms.js';
 import { loadBackend, Trainer, trainerOptions, type BackendInfo, type TrainRecord } from '../src/trainer/index.js';
@@ -60,7 +61,7 @@ export interface ComputeCeilingResult {
 
 /** The e2e bench's topology file, options parsed with defaults filled in. */
 function defaultTopology(): Topology {
-  return loadTopology(join(packageRoot(), 'topologies', 'sentiment.yaml'));
+  return loadTopology(join(packageRoot(), 'topologies', 'sentiment.yaml'), { kinds: builtinKinds.forValidation() });
 }
 
 /** A key-hash partitioner: records with one key stay in one partition through every stage, as with Kafka's. */
@@ -111,8 +112,8 @@ const NO_TOPICS = { readToEnd: async () => 0 } as unknown as KafkaPort;
 
 /** One stage over every partition, in chunks of its batchSize, as StageRunner.onBatch cuts a fetch. */
 async function runStage(stage: StageConfig, input: ConsumedMessage[][], instance: string): Promise<{ output: ConsumedMessage[][]; seconds: number; out: number }> {
-  const step = new StageStep(stage, getStage(stage.kind));
-  await step.restore(NO_TOPICS, input.map((_, p) => p));
+  const step = new TransformStep(stage, getStage(stage.kind), NO_TOPICS);
+  await step.restore(input.map((_, p) => p));
   const output: ConsumedMessage[][] = input.map(() => []);
   let seconds = 0;
   let out = 0;
@@ -132,7 +133,7 @@ async function runStage(stage: StageConfig, input: ConsumedMessage[][], instance
 }
 
 /**
- * TrainerRunner.onBatch without Kafka: chunks of the trainer's batchSize, decoded and
+ * TrainStep.process without Kafka: chunks of the trainer's batchSize, decoded and
  * trained, one span per record, then a candidate considered after every chunk. A
  * candidate is formed (holdout scoring, serialize, SHA-256) and its records Avro-encoded
  * as publish() does, and marked published; sending them is left out.
@@ -226,8 +227,8 @@ export async function benchComputeCeiling(o: ComputeCeilingOptions = {}): Promis
     notes: [
       'no Kafka: the compute ceiling of the whole topology on one core',
       `${count} repetitions over the same encoded backlog, each with fresh stage state and a fresh trainer; figures are medians, so the first (JIT-cold) repetition counts only if it is not the slowest`,
-      'per stage: StageStep.process per chunk (decode, transform, route, Avro encode, flush, changelog, stats), as StageRunner does it',
-      `train: decode + trainBatch in chunks of the trainer's batchSize (as TrainerRunner); candidates: maybeCandidate after each chunk, Avro encode of a published version's chunks and manifest; sending them (publishing) is excluded`,
+      'per stage: TransformStep.process per chunk (decode, transform, route, Avro encode, flush, changelog, stats), as StageRunner does it',
+      `train: decode + trainBatch in chunks of the trainer's batchSize (as TrainStep); candidates: maybeCandidate after each chunk, Avro encode of a published version's chunks and manifest; sending them (publishing) is excluded`,
       'excluded: WordNet load, Trainer.create, building the backlog; stage and trainer state start empty (no restore)',
     ],
   };

@@ -18,6 +18,7 @@
  *   npm run build && KAFKA_BROKERS=host:port node dist/bench/e2e.js [--records N] [--seconds S]
  */
 import { fileURLToPath } from 'node:url';
+import { builtinKinds } from '../src/runtime/kinds.js';
 import { join } from 'node:path';
 import pino from 'pino';
 import { generateReviews } from '../src/generate/index.js';
@@ -83,14 +84,13 @@ const TRAIN_OVERRIDES = { publishEveryMs: 2_000, publishEveryExamples: 1_000_000
 
 /** The default topology under `prefix`, with the trainer publishing every 2 s. */
 function benchTopology(prefix: string): Topology {
-  const base = namespaced(loadTopology(join(packageRoot(), 'topologies', 'sentiment.yaml')), prefix);
-  return { ...base, stages: base.stages.map((s) => (s.kind === 'train' ? { ...s, options: { ...s.options, ...TRAIN_OVERRIDES } } : s)) };
+  const base = namespaced(loadTopology(join(packageRoot(), 'topologies', 'sentiment.yaml'), { kinds: builtinKinds.forValidation() }), prefix);
+  return { ...base, stages: base.stages.map((s) => (builtinKinds.of(s).trains ? { ...s, options: { ...s.options, ...TRAIN_OVERRIDES } } : s)) };
 }
 
-/** The groups a pipeline over `topology` joins: one per chain (its first stage's), one per trainer. */
+/** The groups a pipeline over `topology` joins: one per chain (its first stage's); the trainer is a chain of its own. */
 function groupsOf(topology: Topology, fuse: boolean): string[] {
-  const heads = planChains(topology, topology.stages, fuse).chains.map(([head]) => head);
-  return [...heads, ...topology.stages.filter((s) => s.kind === 'train')].map((s) => s.group);
+  return planChains(topology, topology.stages, { fuse, fusable: (s) => builtinKinds.of(s).fusable }).chains.map(([head]) => head.group);
 }
 
 function quietLogger(): pino.Logger {
@@ -159,7 +159,7 @@ async function maxRatePass(o: MaxRatePassOptions): Promise<MaxRateResult> {
   const started = performance.now();
   await pipeline.start();
   const startedAll = performance.now();
-  const consumers = [...pipeline.chains.map((chain) => chain.join('+')), ...pipeline.trainerRunners.map((r) => r.progress().stage)];
+  const consumers = pipeline.chains.map((chain) => chain.join('+'));
   const done = await waitCaughtUp(pipeline, records);
   const stages = stageCounts(pipeline);
   await pipeline.stop();

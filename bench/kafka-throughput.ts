@@ -15,6 +15,7 @@ import { contentKey, DEFAULT_INGEST_LIMITS, validateReview } from '../src/ingest
 import { KafkaPort, type OutgoingMessage, type TopicSpec } from '../src/kafka/index.js';
 import { encode } from '../src/records/index.js';
 import { StageRunner } from '../src/runtime/stage-runner.js';
+import { TransformStep } from '../src/runtime/transform-step.js';
 import { getStage } from '../src/stages/registry.js';
 import { preloadSynonyms } from '../src/stages/wordnet-synonyms.js';
 import type { StageConfig } from '../src/topology/schema.js';
@@ -177,7 +178,7 @@ function stageTopics(stage: StageConfig): TopicSpec[] {
  * other figures still come out.
  */
 async function stagePass(kafka: KafkaPort, stage: StageConfig, expected: number): Promise<Omit<PassResult, 'ratioToRaw'>> {
-  const runner = new StageRunner({ kafka, stage, descriptor: getStage(stage.kind), delivery: 'at-least-once', instance: 'bench' });
+  const runner = new StageRunner({ kafka, steps: [new TransformStep(stage, getStage(stage.kind), kafka)], delivery: 'at-least-once', instance: 'bench' });
   const started = performance.now();
   let lastIn = 0;
   let lastProgress = started;

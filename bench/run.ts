@@ -170,7 +170,7 @@ function ceilingFigures(c: ComputeCeilingResult, raw: { name: string; value: num
   return [
     { bench: 'ceiling', name: 'whole topology compute ceiling: clean+augment+gate (no Kafka, one core)', value: c.stagesOnly.recordsPerSec, unit: 'records/s', ...vs(c.stagesOnly.recordsPerSec), note: `no Kafka: the compute ceiling of the whole topology on one core; ${reps}` },
     { bench: 'ceiling', name: 'whole topology compute ceiling: clean+augment+gate+train (no Kafka, one core)', value: c.withTrain.recordsPerSec, unit: 'records/s', ...vs(c.withTrain.recordsPerSec), note: `no Kafka: the compute ceiling of the whole topology on one core; ${versions} versions formed and encoded, publishing excluded` },
-    perStage('clean', 'ceiling: clean (StageStep.process)'),
+    perStage('clean', 'ceiling: clean (TransformStep.process)'),
     perStage('augment', 'ceiling: augment'),
     perStage('gate', 'ceiling: gate'),
     perStage('train', `ceiling: train (decode + trainBatch, ${c.trainChunk} a chunk, ${c.backend})`),

@@ -10,6 +10,7 @@
  *   npm run build && KAFKA_BROKERS=host:port node dist/bench/scaling.js [--records N] [--out FILE]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { builtinKinds } from '../src/runtime/kinds.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,7 +71,7 @@ function cleanOnlyTopology(o: { raw: string; prefix: string; dir: string }): Top
     stages: [{ id: 'clean', kind: 'clean', input: o.raw, output: `${o.prefix}clean`, deadLetter: `${o.prefix}dlq`, group: `${o.prefix}clean` }],
   };
   writeFileSync(file, stringify(raw));
-  return loadTopology(file);
+  return loadTopology(file, { kinds: builtinKinds.forValidation() });
 }
 
 /** Exactly `count` valid generated reviews (the deliberately invalid ones skipped, as `produce` would). */

@@ -12,6 +12,7 @@
  * soak's (namespaced) topics for inspection; they are deleted by default.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { builtinKinds } from '../src/runtime/kinds.js';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -130,7 +131,7 @@ export async function soak(options: SoakOptions): Promise<SoakResult> {
   const sampleMs = options.sampleMs ?? 5_000;
   const maxMs = (options.maxMinutes ?? 20) * 60_000;
   const kafka = new KafkaPort({ brokers: options.brokers.split(','), clientId: 'reviewflow-soak', connectionTimeoutMs: 3_000, requestTimeoutMs: 30_000 });
-  const topology = namespaced(loadTopology(join(packageRoot(), 'topologies', 'sentiment.yaml')), `soak-${randomUUID().slice(0, 8)}.`);
+  const topology = namespaced(loadTopology(join(packageRoot(), 'topologies', 'sentiment.yaml'), { kinds: builtinKinds.forValidation() }), `soak-${randomUUID().slice(0, 8)}.`);
   await kafka.withAdmin((a) => a.ensureTopics(topicSpecs(topology)));
   const topologyFile = join(mkdtempSync(join(tmpdir(), 'reviewflow-soak-')), 'topology.yaml');
   const { file: _file, ...rest } = topology;

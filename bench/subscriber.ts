@@ -7,9 +7,10 @@
  *   npm run build && KAFKA_BROKERS=... node dist/bench/subscriber.js [--versions N]
  */
 import { pathToFileURL } from 'node:url';
+import { builtinKinds } from '../src/runtime/kinds.js';
 import { randomUUID } from 'node:crypto';
 import { KafkaPort } from '../src/kafka/index.js';
-import { subscribeModels } from '../src/models/subscribe.js';
+import { subscribeModels } from '../src/subscription/subscribe.js';
 import { encode } from '../src/records/index.js';
 import type { Review } from '../src/records/types.js';
 import { Pipeline } from '../src/runtime/pipeline.js';
@@ -38,7 +39,7 @@ function review(i: number): Review {
 export async function benchSubscriber(options: { brokers: string[]; versions?: number }): Promise<SubscriberLatencyResult> {
   const wanted = options.versions ?? 10;
   const kafka = new KafkaPort({ brokers: options.brokers, clientId: 'bench-subscriber', connectionTimeoutMs: 3_000, requestTimeoutMs: 30_000 });
-  const topology = namespaced(loadTopology('topologies/sentiment.yaml'), `bench-sub-${randomUUID().slice(0, 8)}.`);
+  const topology = namespaced(loadTopology('topologies/sentiment.yaml', { kinds: builtinKinds.forValidation() }), `bench-sub-${randomUUID().slice(0, 8)}.`);
   const train = topology.stages.find((s) => s.kind === 'train')!;
   const tuned = { ...topology, stages: topology.stages.map((s) => (s.kind === 'train' ? { ...s, options: { ...s.options, publishEveryExamples: 1_000, publishEveryMs: 3_600_000 } } : s)) };
   await kafka.withAdmin((a) => a.ensureTopics(topicSpecs(tuned)));

@@ -14,6 +14,7 @@
  *   npm run build && KAFKA_BROKERS=... node dist/bench/two-process.js [--records N]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { builtinKinds } from '../src/runtime/kinds.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,8 +64,7 @@ async function produceBacklog(kafka: KafkaPort, topic: string, count: number): P
 
 /** The (group, input topic) of every consumer the layout runs: one per chain, one per trainer. */
 function consumersOf(topology: Topology, fuse: boolean): Array<{ group: string; topic: string }> {
-  const heads = planChains(topology, topology.stages, fuse).chains.map(([head]) => head);
-  return [...heads, ...topology.stages.filter((s) => s.kind === 'train')].map((s) => ({ group: s.group, topic: s.input }));
+  return planChains(topology, topology.stages, { fuse, fusable: (s) => builtinKinds.of(s).fusable }).chains.map(([head]) => ({ group: head.group, topic: head.input }));
 }
 
 /** Records the consumers' groups have not committed yet (0: every one read its input to the end; cheap admin calls). */
@@ -113,7 +113,7 @@ async function runLayout(o: { kafka: KafkaPort; brokers: string[]; topology: Top
 
 /** Records written to the topics a fused chain skips (the outputs of all but its last stage). */
 async function intermediateRecords(kafka: KafkaPort, topology: Topology): Promise<number> {
-  const skipped = planChains(topology, topology.stages, true).chains.flatMap((chain) => chain.slice(0, -1).map((s) => s.output));
+  const skipped = planChains(topology, topology.stages, { fuse: true, fusable: (s) => builtinKinds.of(s).fusable }).chains.flatMap((chain) => chain.slice(0, -1).map((s) => s.output));
   let total = 0;
   for (const topic of skipped) for (const p of await kafka.withAdmin((a) => a.topicOffsets(topic))) total += p.high - p.low;
   return total;
@@ -121,7 +121,7 @@ async function intermediateRecords(kafka: KafkaPort, topology: Topology): Promis
 
 /** A fresh namespace with its backlog; `work` runs on it, then its topics are deleted. */
 async function withBacklog<T>(kafka: KafkaPort, records: number, extraTopics: string[], work: (t: Topology, produced: number) => Promise<T>): Promise<T> {
-  const topology = namespaced(loadTopology('topologies/sentiment.yaml'), `bench-2p-${randomUUID().slice(0, 8)}.`);
+  const topology = namespaced(loadTopology('topologies/sentiment.yaml', { kinds: builtinKinds.forValidation() }), `bench-2p-${randomUUID().slice(0, 8)}.`);
   const topics = [...topicSpecs(topology), ...extraTopics.map((suffix) => ({ name: `${topology.ingest}${suffix}`, partitions: 3, replicationFactor: 1 }))];
   await kafka.withAdmin((a) => a.ensureTopics(topics));
   try {

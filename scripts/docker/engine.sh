@@ -45,3 +45,19 @@ stop_docker_engine() {
     started_dockerd_pid=""
   fi
 }
+
+# Exports REVIEWFLOW_COMPOSE: `docker compose` (v2) where the plugin is there, else
+# `docker-compose` (1.29), installed from Debian's packages when neither is.
+ensure_compose() {
+  if docker compose version >/dev/null 2>&1; then
+    REVIEWFLOW_COMPOSE="docker compose"
+  else
+    if ! command -v docker-compose >/dev/null 2>&1; then
+      echo "compose: installing Debian's docker-compose"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null
+    fi
+    REVIEWFLOW_COMPOSE=docker-compose
+  fi
+  export REVIEWFLOW_COMPOSE
+}

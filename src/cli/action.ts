@@ -9,7 +9,9 @@ export function action<A extends unknown[]>(fn: (ctx: CliContext, ...args: A) =>
     const command = args[args.length - 1] as Command;
     const globals = command.optsWithGlobals<{ topology?: string; backend?: BackendPreference }>();
     try {
-      await fn(new CliContext(globals.topology ?? DEFAULT_TOPOLOGY, { backend: globals.backend }), ...args);
+      const ctx = new CliContext(globals.topology ?? DEFAULT_TOPOLOGY, { backend: globals.backend });
+      await ctx.loadKinds();
+      await fn(ctx, ...args);
     } catch (err) {
       fail(err);
     }

@@ -1,4 +1,6 @@
 import { KafkaPort } from '../kafka/index.js';
+import { kindsForTopology } from '../runtime/custom-kinds.js';
+import { builtinKinds, type KindRegistry } from '../runtime/kinds.js';
 import { loadTopology, type Topology } from '../topology/index.js';
 import type { BackendPreference } from '../trainer/index.js';
 import { placeholderValues, readEnvironment, resolveKafkaSettings, type CliEnvironment } from './env.js';
@@ -9,6 +11,8 @@ export const DEFAULT_TOPOLOGY = 'topologies/sentiment.yaml';
 export class CliContext {
   private topologyCache: Topology | undefined;
   private kafkaCache: KafkaPort | undefined;
+  private kindsCache: KindRegistry = builtinKinds;
+  private kindsError: unknown;
   readonly env: CliEnvironment;
 
   constructor(
@@ -18,8 +22,26 @@ export class CliContext {
     this.env = readEnvironment();
   }
 
+  /**
+   * Imports the custom stage modules the topology names (`kind: ./my-stage.js#name`).
+   * A failure surfaces when a command uses the topology, not in commands that do not.
+   */
+  async loadKinds(): Promise<void> {
+    try {
+      this.kindsCache = await kindsForTopology(this.topologyPath);
+    } catch (err) {
+      this.kindsError = err;
+    }
+  }
+
+  /** Every stage kind the topology may name: the built-in ones and its custom modules. */
+  get kinds(): KindRegistry {
+    if (this.kindsError !== undefined) throw this.kindsError;
+    return this.kindsCache;
+  }
+
   get topology(): Topology {
-    this.topologyCache ??= withBackend(loadTopology(this.topologyPath, { env: placeholderValues() }), this.overrides.backend);
+    this.topologyCache ??= this.withBackend(loadTopology(this.topologyPath, { env: placeholderValues(), kinds: this.kinds.forValidation() }));
     return this.topologyCache;
   }
 
@@ -32,14 +54,17 @@ export class CliContext {
     return this.kafkaCache;
   }
 
+  /** `--backend` forces every training stage of the topology onto one TensorFlow.js backend. */
+  private withBackend(topology: Topology): Topology {
+    const { backend } = this.overrides;
+    if (!backend) return topology;
+    const training = new Set(this.kinds.trainingStages(topology.stages));
+    return { ...topology, stages: topology.stages.map((s) => (training.has(s) ? { ...s, options: { ...s.options, backend } } : s)) };
+  }
+
   /** True when a broker address is known (environment, topology or a running embedded broker). */
   hasBroker(): boolean {
     return resolveKafkaSettings(this.topology, this.env, { required: false }) !== undefined;
   }
 }
 
-/** `--backend` forces every trainer of the topology onto one TensorFlow.js backend. */
-function withBackend(topology: Topology, backend: BackendPreference | undefined): Topology {
-  if (!backend) return topology;
-  return { ...topology, stages: topology.stages.map((s) => (s.kind === 'train' ? { ...s, options: { ...s.options, backend } } : s)) };
-}

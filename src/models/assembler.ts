@@ -1,9 +1,19 @@
 import { ErrorCode, hasCode } from '../errors.js';
+import { decodeAny } from '../records/index.js';
 import type { ModelChunk, ModelVersion } from '../records/types.js';
 import { assembleWeights } from './chunks.js';
 import { loadModel, type LoadedModel } from './loaded-model.js';
 
 export type ModelUpdateRecord = { kind: 'manifest'; value: ModelVersion } | { kind: 'chunk'; value: ModelChunk };
+
+/** Decodes one model-topic record's value into what the assembler takes; undefined for tombstones. */
+export function toUpdateRecord(value: Buffer | null): ModelUpdateRecord | undefined {
+  if (value === null) return undefined;
+  const decoded = decodeAny(value);
+  if (decoded.name === 'model-version') return { kind: 'manifest', value: decoded.value };
+  if (decoded.name === 'model-chunk') return { kind: 'chunk', value: decoded.value };
+  return undefined;
+}
 
 export type AssembleResult =
   /** A complete, verified version: hand it to a `ModelSlot`. */

@@ -1,4 +1,4 @@
-export { ModelAssembler, type AssembleResult, type AssemblerOptions, type ModelUpdateRecord } from './assembler.js';
+export { ModelAssembler, toUpdateRecord, type AssembleResult, type AssemblerOptions, type ModelUpdateRecord } from './assembler.js';
 export { assembleWeights, sha256Hex, splitIntoChunks, verifySha256, type AssembleWeightsResult, type SplitOptions } from './chunks.js';
 export { distinctSorted, FeatureBuffer, Featurizer, type HashingParams } from './features.js';
 export { decodeFloat16, encodeFloat16, fromFloat16Bits, toFloat16Bits } from './float16.js';

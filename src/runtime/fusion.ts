@@ -26,21 +26,30 @@ export interface FusionPlan {
   unfused: Array<{ stage: string; reason: string }>;
 }
 
+export interface FusionOptions {
+  fuse: boolean;
+  /** Whether a stage's kind can take records in memory (the kind registry says). */
+  fusable: (stage: StageConfig) => boolean;
+  /** Stages that must keep reading their topic, with the reason. */
+  held?: ReadonlyMap<string, string>;
+}
+
 /**
  * Groups the selected stages into chains. A stage joins the chain of the stage whose
- * output it reads when fusion is on, both run here, nobody else in the topology reads
- * that topic (it will stay empty), the two inputs have as many partitions (state is kept
- * per partition) and both stages run as many instances (a chain scales as one).
- * `held` names stages that must keep reading their topic, with the reason.
+ * output it reads when fusion is on, both run here, both kinds can be fused, nobody
+ * else in the topology reads that topic (it will stay empty), the two inputs have as
+ * many partitions (state is kept per partition) and both stages run as many instances
+ * (a chain scales as one).
  */
-export function planChains(topology: Topology, selected: StageConfig[], fuse: boolean, held: ReadonlyMap<string, string> = new Map()): FusionPlan {
+export function planChains(topology: Topology, selected: StageConfig[], o: FusionOptions): FusionPlan {
   const order = (s: StageConfig): number => topology.stages.indexOf(s);
-  const stages = [...selected].filter((s) => s.kind !== 'train').sort((a, b) => order(a) - order(b));
+  const stages = [...selected].sort((a, b) => order(a) - order(b));
   const chains: Chain[] = [];
   const unfused: FusionPlan['unfused'] = [];
   for (const stage of stages) {
-    const upstream = fuse ? chains.find((c) => c[c.length - 1]!.output === stage.input) : undefined;
-    const reason = upstream ? (held.get(stage.id) ?? whyNotFused(topology, upstream[upstream.length - 1]!, stage)) : undefined;
+    const upstream = o.fuse ? chains.find((c) => c[c.length - 1]!.output === stage.input) : undefined;
+    const last = upstream?.[upstream.length - 1];
+    const reason = upstream && last ? (o.held?.get(stage.id) ?? whyNotFused(topology, last, stage, o.fusable)) : undefined;
     if (upstream && reason === undefined) {
       upstream.push(stage);
       continue;
@@ -51,7 +60,8 @@ export function planChains(topology: Topology, selected: StageConfig[], fuse: bo
   return { chains, unfused };
 }
 
-function whyNotFused(topology: Topology, upstream: StageConfig, stage: StageConfig): string | undefined {
+function whyNotFused(topology: Topology, upstream: StageConfig, stage: StageConfig, fusable: (stage: StageConfig) => boolean): string | undefined {
+  for (const s of [upstream, stage]) if (!fusable(s)) return `a ${s.kind} stage reads its own topic (it cannot be fused)`;
   const readers = topology.stages.filter((s) => s.input === upstream.output).map((s) => s.id);
   if (readers.length > 1) return `${upstream.output} has other readers (${readers.filter((id) => id !== stage.id).join(', ')}), so it must be written`;
   const partitions = (topic: string): number | undefined => topology.topics[topic]?.partitions;

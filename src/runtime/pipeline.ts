@@ -2,16 +2,14 @@ import type { Logger } from 'pino';
 import { ErrorCode, ReviewflowError } from '../errors.js';
 import type { KafkaPort } from '../kafka/index.js';
 import { childLogger } from '../log.js';
-import { getStage } from '../stages/registry.js';
 import type { StageConfig, Topology } from '../topology/index.js';
-import { planChains, unreadInputs } from './fusion.js';
+import { fusedOrigin, planChains, unreadInputs } from './fusion.js';
+import { builtinKinds, type KindRegistry } from './kinds.js';
 import { StageRunner, type StageProgress } from './stage-runner.js';
-import { TrainerRunner, type TrainerProgress } from './trainer-runner.js';
+import type { ModelEvents, Step, TrainingProgress } from './step.js';
 
-export interface Runner {
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
+/** A training stage's progress: its counters and what it trained and published. */
+export type TrainerProgress = StageProgress & TrainingProgress;
 
 export interface PipelineOptions {
   kafka: KafkaPort;
@@ -24,11 +22,11 @@ export interface PipelineOptions {
   /** Fuse consecutive stages (see fusion.ts); the topology's `fuse` when omitted. */
   fuse?: boolean;
   logger?: Logger;
-  onModelPublished?: TrainerRunnerCallbacks['onPublished'];
-  onCandidateRejected?: TrainerRunnerCallbacks['onRejected'];
+  /** The kinds the topology's stages name; the built-in ones when omitted (see custom-kinds.ts). */
+  kinds?: KindRegistry;
+  onModelPublished?: ModelEvents['onModelPublished'];
+  onCandidateRejected?: ModelEvents['onCandidateRejected'];
 }
-
-type TrainerRunnerCallbacks = ConstructorParameters<typeof TrainerRunner>[0];
 
 export function selectStages(topology: Topology, ids: string[] | undefined): StageConfig[] {
   if (!ids || ids.length === 0) return [...topology.stages];
@@ -43,33 +41,21 @@ export function selectStages(topology: Topology, ids: string[] | undefined): Sta
 
 /**
  * Runs several stages of one topology in this process. Each stage (or each chain of fused
- * stages) is its own consumer-group member; each trainer too. Stage runners exist once
- * start() has planned them.
+ * stages) is one runner and one consumer-group member, whatever its kind. Runners exist
+ * once start() has planned them.
  */
 export class Pipeline {
-  readonly stageRunners: StageRunner[] = [];
-  readonly trainerRunners: TrainerRunner[] = [];
+  readonly runners: StageRunner[] = [];
   private readonly log: Logger;
   private readonly selected: StageConfig[];
+  private readonly kinds: KindRegistry;
   private planned = false;
 
   constructor(private readonly o: PipelineOptions) {
     this.log = o.logger ?? childLogger({ component: 'pipeline' });
     this.selected = selectStages(o.topology, o.stages);
-    for (const stage of this.selected) {
-      if (stage.kind !== 'train') continue;
-      this.trainerRunners.push(
-        new TrainerRunner({
-          kafka: o.kafka,
-          stage,
-          delivery: o.topology.delivery,
-          instance: `${stage.id}-${this.instance}`,
-          logger: this.log,
-          ...(o.onModelPublished ? { onPublished: o.onModelPublished } : {}),
-          ...(o.onCandidateRejected ? { onRejected: o.onCandidateRejected } : {}),
-        }),
-      );
-    }
+    this.kinds = o.kinds ?? builtinKinds;
+    for (const stage of this.selected) this.kinds.of(stage); // an unknown kind fails here, not at start
   }
 
   private get instance(): string {
@@ -78,7 +64,7 @@ export class Pipeline {
 
   /** The stages each stage runner runs, fused ones joined (known once start() planned them). */
   get chains(): string[][] {
-    return this.stageRunners.map((r) => r.stepProgress().map((p) => p.stage));
+    return this.runners.map((r) => r.stepProgress().map((p) => p.stage));
   }
 
   /**
@@ -87,28 +73,18 @@ export class Pipeline {
    */
   private async planRunners(): Promise<void> {
     const fuse = this.o.fuse ?? this.o.topology.fuse;
-    const downstream = fuse ? planChains(this.o.topology, this.selected, true).chains.flatMap((chain) => chain.slice(1)) : [];
-    const plan = planChains(this.o.topology, this.selected, fuse, await unreadInputs(this.o.kafka, downstream));
+    const fusable = (stage: StageConfig): boolean => this.kinds.of(stage).fusable;
+    const downstream = fuse ? planChains(this.o.topology, this.selected, { fuse: true, fusable }).chains.flatMap((chain) => chain.slice(1)) : [];
+    const plan = planChains(this.o.topology, this.selected, { fuse, fusable, held: await unreadInputs(this.o.kafka, downstream) });
     for (const { stage, reason } of plan.unfused) this.log.info({ stage, reason }, 'stage not fused with its upstream');
-    for (const [stage, ...fused] of plan.chains) {
-      if (fused.length > 0) this.log.info({ stages: [stage.id, ...fused.map((f) => f.id)] }, 'stages fused: one consumer, records passed in memory');
-      this.stageRunners.push(
-        new StageRunner({
-          kafka: this.o.kafka,
-          stage,
-          descriptor: getStage(stage.kind),
-          fused: fused.map((f) => ({ stage: f, descriptor: getStage(f.kind) })),
-          delivery: this.o.topology.delivery,
-          instance: `${stage.id}-${this.instance}`,
-          instanceIndex: this.o.instanceIndex ?? 0,
-          logger: this.log,
-        }),
-      );
+    for (const [head, ...fused] of plan.chains) {
+      if (fused.length > 0) this.log.info({ stages: [head.id, ...fused.map((f) => f.id)] }, 'stages fused: one consumer, records passed in memory');
+      const instance = `${head.id}-${this.instance}`;
+      const env = { kafka: this.o.kafka, delivery: this.o.topology.delivery, instance, logger: this.log.child({ stage: head.id, instance }), events: { ...(this.o.onModelPublished ? { onModelPublished: this.o.onModelPublished } : {}), ...(this.o.onCandidateRejected ? { onCandidateRejected: this.o.onCandidateRejected } : {}) } };
+      const origin = fusedOrigin(head.input);
+      const steps: [Step, ...Step[]] = [this.kinds.of(head).createStep(head, env), ...fused.map((f) => this.kinds.of(f).createStep(f, { ...env, originOf: origin }))];
+      this.runners.push(new StageRunner({ kafka: this.o.kafka, steps, delivery: this.o.topology.delivery, instance, instanceIndex: this.o.instanceIndex ?? 0, logger: this.log }));
     }
-  }
-
-  private get runners(): Runner[] {
-    return [...this.stageRunners, ...this.trainerRunners];
   }
 
   async start(): Promise<void> {
@@ -126,10 +102,12 @@ export class Pipeline {
 
   /** Rejects when any runner's consumer stopped for good; resolves never. */
   failed(): Promise<never> {
-    return Promise.race([...this.stageRunners, ...this.trainerRunners].map((r) => r.failure.failed));
+    return Promise.race(this.runners.map((r) => r.failure.failed));
   }
 
+  /** Every stage's progress; `trainers` repeats the training stages with what they trained. */
   progress(): { stages: StageProgress[]; trainers: TrainerProgress[] } {
-    return { stages: this.stageRunners.flatMap((r) => r.stepProgress()), trainers: this.trainerRunners.map((r) => r.progress()) };
+    const all = this.runners.flatMap((r) => r.stepProgress());
+    return { stages: all.filter((p) => !p.training), trainers: all.flatMap((p) => (p.training ? [{ ...p, ...p.training }] : [])) };
   }
 }

@@ -1,29 +1,23 @@
 import type { Logger } from 'pino';
 import { childLogger } from '../log.js';
-import type { BatchControls, ConsumedBatch, ConsumerPort, KafkaPort, OutgoingMessage, ProducerPort, TopicMessages } from '../kafka/index.js';
-import type { StageConfig } from '../topology/schema.js';
+import type { BatchControls, ConsumedBatch, ConsumerPort, KafkaPort, ProducerPort, TopicMessages } from '../kafka/index.js';
 import type { StageCounters } from './counters.js';
 import { withRetry } from '../util/retry.js';
+import { DELIVERY_RETRY } from './delivery.js';
 import { FailureSignal } from './failure.js';
 import { recordBatch } from '../telemetry/index.js';
-import { fusedOrigin, handOff } from './fusion.js';
-import type { AnyStageDescriptor } from '../stages/registry.js';
-import { StageStep, takeTopic } from './stage-step.js';
-
-export interface FusedStage {
-  stage: StageConfig;
-  descriptor: AnyStageDescriptor;
-}
+import { handOff } from './fusion.js';
+import type { Step, TrainingProgress } from './step.js';
+import { takeTopic } from './transform-step.js';
 
 export interface StageRunnerOptions {
   kafka: KafkaPort;
-  stage: StageConfig;
-  descriptor: AnyStageDescriptor;
   /**
-   * Stages fused after this one, in order (see fusion.ts): each reads the previous one's
-   * output in memory, and the topics between them are not written.
+   * The stage that consumes, then the stages fused after it, in order (see fusion.ts):
+   * each reads the previous one's output in memory, and the topics between them are
+   * not written. Build them with the kind registry (runtime/kinds.ts).
    */
-  fused?: FusedStage[];
+  steps: [Step, ...Step[]];
   delivery: 'at-least-once' | 'exactly-once';
   /** Unique per process: shows up in logs, metrics and the transactional id. */
   instance: string;
@@ -39,36 +33,46 @@ export interface StageProgress {
   lastBatchAt: number;
   /** Records of the input topic not yet read; 0 for a fused stage, which has no topic of its own. */
   lag: number;
+  /** Group joins since start: more than one means a rebalance happened. */
+  groupJoins: number;
+  /** Set for a stage that trains models. */
+  training?: TrainingProgress;
 }
 
 /**
- * The one runtime that moves records for every stage: consume a batch, run the pure
- * transform, produce outputs, changelog and counters, then commit offsets (at-least-once:
- * after the produce is acknowledged; exactly-once: inside one Kafka transaction).
+ * The one runtime that moves records for every stage kind, the trainer included: consume
+ * a batch, cut it into chunks, let each step turn a chunk into records and bookkeeping,
+ * produce all of it, then commit offsets (at-least-once: after the produce is
+ * acknowledged; exactly-once: inside one Kafka transaction).
  */
 export class StageRunner {
   private readonly log: Logger;
   /** The stage that consumes, then any stages fused after it. */
-  private readonly steps: StageStep[];
+  private readonly steps: Step[];
   private consumer: ConsumerPort | undefined;
   private producer: ProducerPort | undefined;
   /** Newly assigned partitions whose state is restored before their first batch. */
   private toRestore = new Set<number>();
   private lag = new Map<number, number>();
   private lastBatchAt = 0;
+  private groupJoins = 0;
   private running: Promise<void> | undefined;
   /** Settles when the consumer stopped for good on its own (the process should exit non-zero). */
   readonly failure = new FailureSignal();
   private stopping = false;
 
   constructor(private readonly o: StageRunnerOptions) {
-    this.log = (o.logger ?? childLogger({})).child({ stage: [o.stage, ...(o.fused ?? []).map((f) => f.stage)].map((s) => s.id).join('+'), instance: o.instance });
-    const origin = fusedOrigin(o.stage.input);
-    this.steps = [new StageStep(o.stage, o.descriptor), ...(o.fused ?? []).map((f) => new StageStep(f.stage, f.descriptor, origin))];
+    this.log = (o.logger ?? childLogger({})).child({ stage: o.steps.map((s) => s.stage.id).join('+'), instance: o.instance });
+    this.steps = o.steps;
+  }
+
+  /** The consuming stage. */
+  private get head(): Step {
+    return this.steps[0]!;
   }
 
   get group(): string {
-    return this.o.stage.group;
+    return this.head.stage.group;
   }
 
   /** The consuming stage's progress. */
@@ -80,25 +84,37 @@ export class StageRunner {
   stepProgress(): StageProgress[] {
     let lag = 0;
     for (const l of this.lag.values()) lag += l;
-    return this.steps.map((step, i) => ({ stage: step.stage.id, instance: this.o.instance, session: step.session, lastBatchAt: this.lastBatchAt, lag: i === 0 ? lag : 0 }));
+    return this.steps.map((step, i) => ({
+      stage: step.stage.id,
+      instance: this.o.instance,
+      session: step.session,
+      lastBatchAt: this.lastBatchAt,
+      lag: i === 0 ? lag : 0,
+      groupJoins: this.groupJoins,
+      ...(step.training ? { training: step.training() } : {}),
+    }));
   }
 
   /** Restores state, joins the group and starts consuming; resolves once consuming began. */
   async start(): Promise<void> {
     const exactlyOnce = this.o.delivery === 'exactly-once';
+    for (const step of this.steps) await step.open?.();
     this.producer = this.o.kafka.producer(exactlyOnce ? { transactionalId: `${this.group}.tx.${this.o.instanceIndex ?? 0}` } : {});
     await this.producer.connect();
     this.consumer = this.o.kafka.consumer({
       groupId: this.group,
-      topics: [this.o.stage.input],
+      topics: [this.head.stage.input],
       fromBeginning: true,
       readCommitted: exactlyOnce,
-      sessionTimeoutMs: this.o.stage.sessionTimeoutMs,
+      sessionTimeoutMs: this.head.stage.sessionTimeoutMs,
       // one batch at a time: with kafkajs handling partitions concurrently, a failover let
       // a later batch of a partition commit while an earlier one failed (docs/RELIABILITY.md)
       partitionsConcurrently: 1,
     });
-    this.consumer.onGroupJoin((assignment) => this.onAssignment(assignment));
+    this.consumer.onGroupJoin((assignment) => {
+      this.groupJoins++;
+      this.onAssignment(assignment);
+    });
     this.consumer.onCrash((err, restart) => {
       this.log.error({ err, restart }, restart ? 'consumer crashed; kafkajs restarts it' : 'consumer crashed for good');
       if (!restart) this.failure.fail(err);
@@ -106,7 +122,7 @@ export class StageRunner {
     this.running = this.consumer.run((batch, controls) => this.onBatch(batch, controls));
     await this.running;
     const fused = this.steps.slice(1).map((s) => s.stage.id);
-    this.log.info({ input: this.o.stage.input, delivery: this.o.delivery, ...(fused.length > 0 ? { fused } : {}) }, 'stage running');
+    this.log.info({ input: this.head.stage.input, delivery: this.o.delivery, ...(fused.length > 0 ? { fused } : {}) }, 'stage running');
   }
 
   /** Stops fetching, lets the batch in hand finish and commit, leaves the group. */
@@ -114,6 +130,7 @@ export class StageRunner {
     if (this.stopping) return;
     this.stopping = true;
     await this.consumer?.stop();
+    for (const step of this.steps) await step.close?.();
     await this.producer?.disconnect();
     this.log.info({ session: Object.fromEntries(this.steps.map((s) => [s.stage.id, s.session])) }, 'stage stopped');
   }
@@ -133,7 +150,7 @@ export class StageRunner {
     const beat = setInterval(() => void controls.heartbeat().catch((err: unknown) => this.log.warn({ err }, 'heartbeat during restore failed')), 1_000);
     try {
       // a step restored by an earlier attempt that failed part-way keeps what it has
-      await Promise.all(this.steps.map((step) => step.restore(this.o.kafka, partitions.filter((p) => !step.holds(p)))));
+      await Promise.all(this.steps.map((step) => step.restore(partitions.filter((p) => !step.holds(p)))));
       for (const p of partitions) this.toRestore.delete(p);
     } finally {
       clearInterval(beat);
@@ -142,14 +159,14 @@ export class StageRunner {
 
   /** After every (re)join: keep the partitions held before, restore the ones newly assigned. */
   private onAssignment(assignment: Record<string, number[]>): void {
-    const mine = new Set(assignment[this.o.stage.input] ?? []);
+    const mine = new Set(assignment[this.head.stage.input] ?? []);
     for (const step of this.steps) for (const partition of step.heldPartitions()) if (!mine.has(partition)) step.drop(partition);
     this.toRestore = new Set([...mine].filter((p) => !this.steps.every((step) => step.holds(p))));
     this.log.info({ partitions: [...mine] }, 'partitions assigned');
   }
 
   private async onBatch(batch: ConsumedBatch, controls: BatchControls): Promise<void> {
-    const size = this.o.stage.batchSize;
+    const size = this.head.stage.batchSize;
     for (let start = 0; start < batch.messages.length; start += size) {
       if (controls.isStale()) return; // the partition moved: the new owner redoes this
       const chunk: ConsumedBatch = { ...batch, messages: batch.messages.slice(start, start + size) };
@@ -160,7 +177,7 @@ export class StageRunner {
       const isLast = start + size >= batch.messages.length;
       const last = chunk.messages[chunk.messages.length - 1]!;
       const nextOffset = isLast ? Math.max(last.offset + 1, batch.lastOffset + 1) : last.offset + 1;
-      const { outgoing, counters } = this.runSteps(chunk, nextOffset);
+      const { outgoing, counters } = await this.runSteps(chunk, nextOffset);
       await this.deliver(outgoing, { topic: batch.topic, partition: batch.partition, offset: nextOffset }, controls);
       this.steps.forEach((step, i) => {
         step.delivered(counters[i]!);
@@ -169,17 +186,18 @@ export class StageRunner {
       this.lastBatchAt = Date.now();
       this.lag.set(batch.partition, Math.max(0, batch.highWatermark - nextOffset));
       await controls.heartbeat();
+      for (const step of this.steps) await step.afterChunk?.();
     }
   }
 
   /** Runs the chunk through every step; a fused step reads what the step before it output. */
-  private runSteps(chunk: ConsumedBatch, nextOffset: number): { outgoing: TopicMessages[]; counters: StageCounters[] } {
+  private async runSteps(chunk: ConsumedBatch, nextOffset: number): Promise<{ outgoing: TopicMessages[]; counters: StageCounters[] }> {
     const outgoing: TopicMessages[] = [];
     const counters: StageCounters[] = [];
     const now = Date.now();
     let input = chunk;
-    this.steps.forEach((step, i) => {
-      const { routed, bookkeeping } = step.process(input, { instance: this.o.instance, nextOffset, now });
+    for (const [i, step] of this.steps.entries()) {
+      const { routed, bookkeeping } = await step.process(input, { instance: this.o.instance, nextOffset, now });
       const next = this.steps[i + 1];
       if (next) {
         const outputs = takeTopic(routed.messages, step.stage.output);
@@ -188,14 +206,14 @@ export class StageRunner {
       for (const [topic, messages] of routed.messages) outgoing.push({ topic, messages });
       outgoing.push(...bookkeeping);
       counters.push(routed.counters);
-    });
+    }
     return { outgoing, counters };
   }
 
   private async deliver(batches: TopicMessages[], commit: { topic: string; partition: number; offset: number }, controls: BatchControls): Promise<void> {
     const producer = this.producer;
     if (!producer) throw new Error('stage runner not started');
-    const retry = { attempts: 8, baseMs: 200, maxMs: 5_000, onRetry: (err: unknown, attempt: number) => this.log.warn({ err, attempt }, 'delivery failed; retrying') };
+    const retry = { ...DELIVERY_RETRY, onRetry: (err: unknown, attempt: number) => this.log.warn({ err, attempt }, 'delivery failed; retrying') };
     if (producer.transactional) {
       await withRetry(() => producer.transaction(async (tx) => {
         await tx.send(batches);
@@ -209,5 +227,3 @@ export class StageRunner {
     await controls.commit([commit]);
   }
 }
-
-export type { OutgoingMessage };

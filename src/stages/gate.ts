@@ -120,6 +120,7 @@ export const gateStage: StageDescriptor<GateOptions, GateState, Review> = {
     'Quality gate: length, label, gibberish/spam and near-duplicate (SimHash) rules with reason codes, ' +
     'plus windowed label-balance, length-drift (PSI) and OOV monitors',
   input: 'review',
+  sideOutputs: ['quarantine', 'quality'],
   options: gateOptionsSchema,
   createState: (options) => new GateState(options),
   transform,

@@ -41,6 +41,8 @@ export interface StageDescriptor<Options, State extends StageState | undefined, 
   readonly input: 'raw' | 'review';
   /** Options as the topology gives them; defaults filled in by the schema. */
   readonly options: z.ZodType<Options, z.ZodTypeDef, unknown>;
+  /** Topics the stage emits to besides its output; a topology must name them. */
+  readonly sideOutputs?: ReadonlyArray<'quarantine' | 'quality'>;
   createState(options: Options): State;
   transform(record: In, context: TransformContext<Options, State>): Emission[];
   /** Called after every batch: lets windowed stages emit metrics on time, not only per record. */

@@ -5,14 +5,14 @@ import { ErrorCode, ReviewflowError } from '../errors.js';
 import { topologyError, type TopologyIssue } from './issues.js';
 import { topologySchema, type TopologyConfig } from './schema.js';
 import { validateTopology, zodIssues, type StageKind } from './validate.js';
-import { stageKinds } from './kinds.js';
 
 export type Topology = Readonly<TopologyConfig> & { readonly file: string };
 
 export interface LoadOptions {
   /** Values for `${NAME}` placeholders (secrets stay out of the file). The CLI passes its environment (cli/env.ts). */
   env?: Record<string, string | undefined>;
-  kinds?: Record<string, StageKind>;
+  /** The stage kinds a stage may name, with their options and side outputs (the runtime's registry: runtime/kinds.ts). */
+  kinds: Record<string, StageKind>;
 }
 
 /** Replaces `${NAME}` and `${NAME:-default}` in every string; a missing name is an issue. */
@@ -40,18 +40,18 @@ function deepFreeze<T>(value: T): T {
 }
 
 /** Parses, validates and freezes a topology given as data; `file` names it in errors. */
-export function parseTopology(raw: unknown, file: string, options: LoadOptions = {}): Topology {
+export function parseTopology(raw: unknown, file: string, options: LoadOptions): Topology {
   const issues: TopologyIssue[] = [];
   const substituted = substitute(raw, options.env ?? {}, '', issues);
   if (issues.length > 0) throw topologyError(file, issues);
   const parsed = topologySchema.safeParse(substituted);
   if (!parsed.success) throw topologyError(file, zodIssues(parsed.error));
-  const checked = validateTopology(parsed.data, options.kinds ?? stageKinds());
+  const checked = validateTopology(parsed.data, options.kinds);
   if (checked.issues.length > 0) throw topologyError(file, checked.issues);
   return deepFreeze({ ...checked.topology, file });
 }
 
-export function loadTopology(file: string, options: LoadOptions = {}): Topology {
+export function loadTopology(file: string, options: LoadOptions): Topology {
   const path = resolve(file);
   let text: string;
   try {
@@ -94,4 +94,20 @@ export function namespaced(topology: Topology, prefix: string): Topology {
       group: `${prefix}${s.group}`,
     })),
   });
+}
+
+/**
+ * The `kind` of every stage in a topology file, read leniently before the file is
+ * validated (custom kinds must be imported first); [] when it cannot be read or parsed,
+ * which loadTopology then reports properly.
+ */
+export function stageKindNames(file: string): string[] {
+  try {
+    const raw: unknown = parseDocument(readFileSync(resolve(file), 'utf8')).toJS();
+    const stages = (raw as { stages?: unknown } | null)?.stages;
+    if (!Array.isArray(stages)) return [];
+    return stages.map((s) => (s as { kind?: unknown } | null)?.kind).filter((k): k is string => typeof k === 'string');
+  } catch {
+    return [];
+  }
 }

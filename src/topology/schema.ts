@@ -56,7 +56,7 @@ export const brokerSchema = z
 export const stageSchema = z
   .object({
     id: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'stage ids are lower-case letters, digits and "-"'),
-    /** Which transform runs: a key of the stage registry, or "train". */
+    /** Which kind of stage: a built-in kind (clean, augment, gate, train) or a user's module, `./my-stage.js#name`. */
     kind: z.string().min(1),
     input: topicName,
     output: topicName,

@@ -65,9 +65,9 @@ export function validateTopology(topology: ParsedTopology, kinds: Record<string,
     }
     if (stage.input === stage.output) issues.push({ path: `${at}.output`, message: 'a stage cannot write to the topic it reads', fix: 'write to a new topic and let the next stage read it' });
 
-    const kind = kinds[stage.kind];
+    const kind = Object.hasOwn(kinds, stage.kind) ? kinds[stage.kind] : undefined;
     if (!kind) {
-      issues.push({ path: `${at}.kind`, message: `unknown stage kind "${stage.kind}"`, fix: `use one of ${Object.keys(kinds).join(', ')}` });
+      issues.push({ path: `${at}.kind`, message: `unknown stage kind "${stage.kind}"`, fix: `use one of ${Object.keys(kinds).join(', ')}, or a module of yours: ./my-stage.js#exportName` });
       return { ...stage, group };
     }
     for (const side of kind.sideOutputs) {

@@ -24,6 +24,12 @@ export class OffsetTracker {
     if (offset + 1 > current.offset) current.offset = offset + 1;
   }
 
+  /** True when the record at this offset is already in the model (a redelivery after a rebalance). */
+  covers(topic: string, partition: number, offset: number): boolean {
+    const current = this.last && this.last.partition === partition && this.last.topic === topic ? this.last : this.next.get(`${topic}\u0000${partition}`);
+    return current !== undefined && offset < current.offset;
+  }
+
   /** Sorted by topic, then partition; copies, safe to publish. */
   snapshot(): PartitionOffset[] {
     return [...this.next.values()]

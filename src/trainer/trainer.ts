@@ -34,6 +34,8 @@ export interface BatchReport {
   /** Augmented copies trained on (never evaluated). */
   augmented: number;
   skippedNoLabel: number;
+  /** Records at offsets the model already holds (redelivered after a rebalance): skipped. */
+  alreadyInModel: number;
   prequentialScored: number;
   prequentialCorrect: number;
   /** Mean log loss of the trained examples, scored before the update; null if none. */
@@ -158,6 +160,7 @@ export class Trainer {
       skippedNoLabel: 0,
       prequentialScored: 0,
       prequentialCorrect: 0,
+      alreadyInModel: 0,
       loss: null,
       tokens: 0,
       steps: 0,
@@ -166,6 +169,12 @@ export class Trainer {
     const batch = this.batch;
     batch.clear();
     for (const record of records) {
+      // Kafka redelivers what was read but not committed when a group rebalances: a
+      // record the model already holds is never trained twice
+      if (this.offsets.covers(record.topic, record.partition, record.offset)) {
+        report.alreadyInModel++;
+        continue;
+      }
       this.offsets.observe(record.topic, record.partition, record.offset);
       const review = record.review;
       const label = review.label;

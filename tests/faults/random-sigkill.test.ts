@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { collectStatus } from '../../src/runtime/status.js';
-import { readModelHistory } from '../../src/models/history.js';
+import { readModelHistory } from '../../src/subscription/history.js';
 import type { ModelVersion } from '../../src/records/types.js';
 import { Pipeline } from '../../src/runtime/pipeline.js';
 import type { StageConfig, Topology } from '../../src/topology/index.js';

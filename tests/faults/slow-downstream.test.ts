@@ -3,6 +3,7 @@ import { runInNewContext } from 'node:vm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StageRunner } from '../../src/runtime/stage-runner.js';
+import { TransformStep } from '../../src/runtime/transform-step.js';
 import { getStage } from '../../src/stages/registry.js';
 import type { StageDescriptor, StageInput, StageState } from '../../src/stages/types.js';
 import type { Topology } from '../../src/topology/index.js';
@@ -71,7 +72,7 @@ describe('a slow downstream stage', () => {
     const backlogMb = (BACKLOG * recordBytes) / 1_048_576;
     expect(await topicCount(kafka, gate.input)).toBe(BACKLOG);
 
-    const runner = new StageRunner({ kafka, stage: gate, descriptor: slowed(getStage('gate') as StageDescriptor<unknown, StageState | undefined, StageInput>), delivery: 'at-least-once', instance: 'slow-gate' });
+    const runner = new StageRunner({ kafka, steps: [new TransformStep(gate, slowed(getStage('gate') as StageDescriptor<unknown, StageState | undefined, StageInput>), kafka)], delivery: 'at-least-once', instance: 'slow-gate' });
     const baseline = retainedMb();
     const samples: Array<{ t: number; retained: number; rss: number; processed: number }> = [];
     const began = Date.now();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
+import { builtinKinds } from '../../src/runtime/kinds.js';
 import { KafkaPort } from '../../src/kafka/index.js';
 import { loadTopology, namespaced, topicSpecs, type Topology } from '../../src/topology/index.js';
 
@@ -15,7 +16,7 @@ export function uniquePrefix(label: string): string {
 
 /** The default topology (or another file) namespaced for one test, with its topics created. */
 export async function testTopology(kafka: KafkaPort, label: string, file = 'topologies/sentiment.yaml', transform?: (raw: Topology) => Topology): Promise<Topology> {
-  let topology = namespaced(loadTopology(file), uniquePrefix(label));
+  let topology = namespaced(loadTopology(file, { kinds: builtinKinds.forValidation() }), uniquePrefix(label));
   if (transform) topology = transform(topology);
   await kafka.withAdmin((a) => a.ensureTopics(topicSpecs(topology)));
   return topology;

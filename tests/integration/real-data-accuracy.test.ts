@@ -9,6 +9,7 @@ import type { Topology } from '../../src/topology/index.js';
 import { runCli, writeTopologyFile } from '../helpers/cli.js';
 import { dropTopology, testKafka, testTopology } from '../helpers/kafka.js';
 import { waitForStages } from '../helpers/pipeline.js';
+import { shuffled } from '../helpers/shuffle.js';
 
 const RT = '../shared/data/rt-polarity/rt-polarity.jsonl';
 const kafka = testKafka();
@@ -16,18 +17,6 @@ const topologies: Topology[] = [];
 afterAll(async () => {
   for (const t of topologies) await dropTopology(kafka, t);
 });
-
-/** Fisher–Yates with a fixed seed: the file stores all negatives first. */
-function shuffled<T>(items: T[], seed: number): T[] {
-  const out = [...items];
-  let x = seed >>> 0;
-  for (let i = out.length - 1; i > 0; i--) {
-    x = (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
-    const j = x % (i + 1);
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
 
 describe.runIf(existsSync(RT))('real data: rt-polarity (Pang & Lee 2005) through clean → gate → train', () => {
   it('rt-polarity streamed once reaches at least 77% holdout accuracy, and predict --file reports accuracy and n', async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectStatus } from '../../src/runtime/status.js';
 import { generateReviews } from '../../src/generate/index.js';
 import { IngestProducer } from '../../src/ingest/index.js';
-import { readModelHistory } from '../../src/models/history.js';
+import { readModelHistory } from '../../src/subscription/history.js';
 import { decode } from '../../src/records/index.js';
 import type { ModelVersion } from '../../src/records/types.js';
 import { Pipeline } from '../../src/runtime/pipeline.js';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { builtinKinds } from '../../src/runtime/kinds.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,7 +67,7 @@ describe('embedded broker with SASL_SSL (SCRAM-SHA-512 over TLS)', () => {
 
   it('clean stage runs through the SASL_SSL listener: topics, ingest and stage output all authenticated', async () => {
     const kafka = securePort();
-    const topology: Topology = namespaced(loadTopology('topologies/sentiment.yaml'), uniquePrefix('security'));
+    const topology: Topology = namespaced(loadTopology('topologies/sentiment.yaml', { kinds: builtinKinds.forValidation() }), uniquePrefix('security'));
     await kafka.withAdmin((a) => a.ensureTopics(topicSpecs(topology)));
     const clean = topology.stages.find((s) => s.id === 'clean')!;
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IngestProducer } from '../../src/ingest/index.js';
-import { subscribeModels } from '../../src/models/subscribe.js';
+import { subscribeModels } from '../../src/subscription/subscribe.js';
 import type { ModelVersion } from '../../src/records/types.js';
 import { Pipeline } from '../../src/runtime/pipeline.js';
 import type { Topology } from '../../src/topology/index.js';

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { KafkaPort } from '../../src/kafka/index.js';
-import { readModelHistory } from '../../src/models/history.js';
+import { readModelHistory } from '../../src/subscription/history.js';
 import { encode } from '../../src/records/index.js';
 import type { ModelVersion, Review } from '../../src/records/types.js';
 import { Pipeline } from '../../src/runtime/pipeline.js';

@@ -74,6 +74,7 @@ export function registerDemo(program: Command): void {
         const pipeline = new Pipeline({
           kafka,
           topology,
+          kinds: ctx.kinds,
           instance: `demo-${process.pid}`,
           ...(opts.fuse ? { fuse: true } : {}),
           onModelPublished: (m) => {
@@ -112,7 +113,7 @@ export function registerDemo(program: Command): void {
         if (!opts.file) writeFileSync(demoStatePath(), JSON.stringify({ seed, nextIndex: feeder.nextIndex }));
 
         const backend = pipeline.progress().trainers[0]?.backend ?? 'n/a';
-        const data = await collectReportData({ kafka, topology, startedAt, backend, samples: progress.samples, rejectedCandidates });
+        const data = await collectReportData({ kafka, topology, kinds: ctx.kinds, startedAt, backend, samples: progress.samples, rejectedCandidates });
         const reportPath = await writeReport(data, resolve(opts.report));
         note(renderTerminalSummary(data));
         note(`report: ${reportPath}`);
@@ -128,7 +129,7 @@ export function registerDemo(program: Command): void {
       action(async (ctx, opts: { report: string }) => {
         const { collectReportData } = await import('../demo/report-data.js');
         const { renderTerminalSummary, writeReport } = await import('../../report/index.js');
-        const data = await collectReportData({ kafka: ctx.kafka, topology: ctx.topology, startedAt: Date.now(), backend: 'n/a' });
+        const data = await collectReportData({ kafka: ctx.kafka, topology: ctx.topology, kinds: ctx.kinds, startedAt: Date.now(), backend: 'n/a' });
         const reportPath = await writeReport(data, resolve(opts.report));
         note(renderTerminalSummary(data));
         emit({ report: reportPath, versions: data.versions.length, stages: data.stages.length });

@@ -1,13 +1,14 @@
 import type { Command } from 'commander';
 import { ErrorCode, ReviewflowError } from '../../errors.js';
-import { readModelHistory } from '../../models/history.js';
+import { readModelHistory } from '../../subscription/history.js';
 import type { ModelVersion } from '../../records/types.js';
+import type { KindRegistry } from '../../runtime/kinds.js';
 import type { StageConfig, Topology } from '../../topology/index.js';
 import { action } from '../action.js';
 import { emit } from '../output.js';
 
-export function trainerStages(topology: Topology): StageConfig[] {
-  const trainers = topology.stages.filter((s) => s.kind === 'train');
+export function trainerStages(topology: Topology, kinds: KindRegistry): StageConfig[] {
+  const trainers = kinds.trainingStages(topology.stages);
   if (trainers.length === 0) throw new ReviewflowError(ErrorCode.INVALID_TOPOLOGY, `${topology.file} has no train stage, so no model topic`, { retriable: false, hint: 'add a stage with kind: train' });
   return trainers;
 }
@@ -27,7 +28,7 @@ export function registerModels(program: Command): void {
     .action(
       action(async (ctx, opts: { model?: string }) => {
         let count = 0;
-        for (const topic of new Set(trainerStages(ctx.topology).map((s) => s.output))) {
+        for (const topic of new Set(trainerStages(ctx.topology, ctx.kinds).map((s) => s.output))) {
           const { versions } = await readModelHistory(ctx.kafka, topic, opts.model);
           for (const v of versions) emit(versionSummary(v));
           count += versions.length;
@@ -42,7 +43,7 @@ export function registerModels(program: Command): void {
     .action(
       action(async (ctx, opts: { model?: string }) => {
         let found = 0;
-        for (const topic of new Set(trainerStages(ctx.topology).map((s) => s.output))) {
+        for (const topic of new Set(trainerStages(ctx.topology, ctx.kinds).map((s) => s.output))) {
           const { versions } = await readModelHistory(ctx.kafka, topic, opts.model);
           const latest = new Map<string, ModelVersion & { verified: boolean }>();
           for (const v of versions) if (v.verified) latest.set(v.model, v);

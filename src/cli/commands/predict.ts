@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ErrorCode, ReviewflowError } from '../../errors.js';
 import { INPUT_FORMATS, readRecords, type InputFormat } from '../../ingest/index.js';
-import { readModelHistory } from '../../models/history.js';
+import { readModelHistory } from '../../subscription/history.js';
 import { Predictor } from '../../models/index.js';
 import { prepareForPrediction } from '../../models/prepare.js';
 import { action } from '../action.js';
@@ -31,7 +31,7 @@ export function registerPredict(program: Command): void {
     .action(
       action(async (ctx, opts: PredictOptions) => {
         if (!opts.text && !opts.file) throw new ReviewflowError(ErrorCode.INVALID_INPUT, 'give --text or --file', { retriable: false, hint: 'npx reviewflow predict --text "great film"' });
-        const stage = trainerStages(ctx.topology)[0]!;
+        const stage = trainerStages(ctx.topology, ctx.kinds)[0]!;
         const model = opts.model ?? (typeof stage.options.model === 'string' ? stage.options.model : undefined);
         const { loaded } = await readModelHistory(ctx.kafka, stage.output, model);
         const candidates = [...loaded.values()].flat();

@@ -31,7 +31,7 @@ export function untilSignal(): Promise<NodeJS.Signals> {
 async function runInProcess(ctx: CliContext, stageIds: string[] | undefined, index: number, fuse: boolean | undefined): Promise<void> {
   const { Pipeline, selectStages } = await import('../../runtime/pipeline.js');
   const log = childLogger({ component: 'run', pid: process.pid });
-  const pipeline = new Pipeline({ kafka: ctx.kafka, topology: ctx.topology, ...(stageIds ? { stages: stageIds } : {}), instance: `${process.pid}`, instanceIndex: index, ...(fuse !== undefined ? { fuse } : {}), logger: log });
+  const pipeline = new Pipeline({ kafka: ctx.kafka, topology: ctx.topology, kinds: ctx.kinds, ...(stageIds ? { stages: stageIds } : {}), instance: `${process.pid}`, instanceIndex: index, ...(fuse !== undefined ? { fuse } : {}), logger: log });
   const signal = untilSignal();
   await pipeline.start();
   note(`running ${selectStages(ctx.topology, stageIds).map((s) => s.id).join(', ')} (pid ${process.pid}); Ctrl-C drains and exits`);

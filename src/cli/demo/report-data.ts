@@ -1,9 +1,10 @@
 import type { KafkaPort } from '../../kafka/index.js';
-import { readModelHistory } from '../../models/history.js';
+import { readModelHistory } from '../../subscription/history.js';
 import { decode } from '../../records/index.js';
 import type { QualityMetrics } from '../../records/types.js';
 import type { RunReportData } from '../../report/types.js';
 import { collectStatus } from '../../runtime/status.js';
+import type { KindRegistry } from '../../runtime/kinds.js';
 import type { Topology } from '../../topology/index.js';
 import type { ThroughputSample } from './progress.js';
 
@@ -14,6 +15,7 @@ const EXECUTOR_NOT_RECORDED = 'unknown';
 export async function collectReportData(options: {
   kafka: KafkaPort;
   topology: Topology;
+  kinds: KindRegistry;
   startedAt: number;
   backend: string;
   samples?: ThroughputSample[];
@@ -22,7 +24,7 @@ export async function collectReportData(options: {
   const { kafka, topology } = options;
   const { stages } = await collectStatus(kafka, topology);
   const versions: RunReportData['versions'] = [];
-  for (const topic of new Set(topology.stages.filter((s) => s.kind === 'train').map((s) => s.output))) {
+  for (const topic of new Set(options.kinds.trainingStages(topology.stages).map((s) => s.output))) {
     const { versions: history } = await readModelHistory(kafka, topic);
     for (const v of history) {
       versions.push({

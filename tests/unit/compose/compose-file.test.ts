@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { builtinKinds } from '../../../src/runtime/kinds.js';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -8,8 +9,8 @@ import { kafkaVersion } from '../../../src/broker/provision.js';
 import { loadTopology } from '../../../src/topology/index.js';
 
 /**
- * docker-compose.yml and the Dockerfile are never run on the development machine (no
- * Docker engine), so this test holds them to the topology and to each other. Every
+ * docker-compose.yml and the Dockerfile, held to the topology and to each other without
+ * a Docker engine (tests/compose runs the stack for real: npm run test:compose). Every
  * expectation is derived from the topology and the broker services, never a list of
  * ids written here: renaming, adding or removing a stage without updating compose fails.
  */
@@ -85,13 +86,15 @@ function publishedPorts(service: Service): Map<number, number> {
   return out;
 }
 
-const brokers = services.filter(([, s]) => s.image?.startsWith('apache/kafka:'));
-const reviewflowServices = services.filter(([, s]) => !s.image?.startsWith('apache/kafka:'));
+/** An image name as compose resolves it with none of its variables set: `${VAR:-default}` → default. */
+const defaultImage = (service: Service): string | undefined => service.image?.replace(/\$\{\w+:-([^}]*)\}/g, '$1');
+const brokers = services.filter(([, s]) => defaultImage(s)?.startsWith('apache/kafka:'));
+const reviewflowServices = services.filter(([, s]) => !defaultImage(s)?.startsWith('apache/kafka:'));
 const brokerEnv = new Map(brokers.map(([name, s]) => [name, env(s)]));
 const brokerEnvOf = (name: string): Map<string, string> => brokerEnv.get(name) ?? new Map<string, string>();
 const topologyFiles = new Set(reviewflowServices.map(([, s]) => cliArgs(s).topology));
 const topologyFile = [...topologyFiles].find((f) => f !== undefined) ?? 'no --topology given';
-const topology = loadTopology(resolve(root, topologyFile));
+const topology = loadTopology(resolve(root, topologyFile), { kinds: builtinKinds.forValidation() });
 const stageServices = reviewflowServices.filter(([, s]) => cliArgs(s).args[0] === 'run');
 
 describe('docker-compose.yml', () => {
@@ -181,7 +184,7 @@ describe('docker-compose.yml', () => {
 describe('docker-compose.yml Kafka cluster', () => {
   it('docker-compose.yml brokers run the Kafka version kafka/pom.xml pins, three of them', () => {
     expect(brokers.length).toBe(3);
-    for (const [, s] of brokers) expect(s.image).toBe(`apache/kafka:${kafkaVersion()}`);
+    for (const [, s] of brokers) expect(s.image).toBe(`\${REVIEWFLOW_KAFKA_IMAGE:-apache/kafka:${kafkaVersion()}}`);
   });
 
   it('docker-compose.yml brokers have unique node ids and one CLUSTER_ID', () => {

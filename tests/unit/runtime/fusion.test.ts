@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ConsumedBatch } from '../../../src/kafka/index.js';
+import { builtinKinds } from '../../../src/runtime/kinds.js';
 import { FANOUT, fusedOrigin, handOff, originOffset, planChains } from '../../../src/runtime/fusion.js';
 import { loadTopology, type Topology } from '../../../src/topology/index.js';
 
-const sentiment = loadTopology('topologies/sentiment.yaml');
+const sentiment = loadTopology('topologies/sentiment.yaml', { kinds: builtinKinds.forValidation() });
 
 function withChanges(change: (raw: Record<string, unknown>) => void): Topology {
   const copy = structuredClone({ ...sentiment }) as unknown as Record<string, unknown>;
@@ -11,23 +12,27 @@ function withChanges(change: (raw: Record<string, unknown>) => void): Topology {
   return copy as unknown as Topology;
 }
 
+const fusable = (s: { kind: string }): boolean => builtinKinds.of(s).fusable;
+const on = { fuse: true, fusable };
+const off = { fuse: false, fusable };
+
 const ids = (chains: Array<Array<{ id: string }>>): string[][] => chains.map((c) => c.map((s) => s.id));
 
 describe('planChains', () => {
-  it('planChains fuses clean, augment and gate of the default topology and leaves the trainer out', () => {
-    const plan = planChains(sentiment, [...sentiment.stages], true);
-    expect(ids(plan.chains)).toEqual([['clean', 'augment', 'gate']]);
-    expect(plan.unfused).toEqual([]);
+  it('planChains fuses clean, augment and gate of the default topology and keeps the trainer, which its kind says cannot be fused, on its own', () => {
+    const plan = planChains(sentiment, [...sentiment.stages], on);
+    expect(ids(plan.chains)).toEqual([['clean', 'augment', 'gate'], ['train']]);
+    expect(plan.unfused).toEqual([{ stage: 'train', reason: 'a train stage reads its own topic (it cannot be fused)' }]);
   });
 
   it('planChains keeps every stage on its own when fusion is off', () => {
-    expect(ids(planChains(sentiment, [...sentiment.stages], false).chains)).toEqual([['clean'], ['augment'], ['gate']]);
+    expect(ids(planChains(sentiment, [...sentiment.stages], off).chains)).toEqual([['clean'], ['augment'], ['gate'], ['train']]);
   });
 
   it('planChains fuses only the stages selected for this process, in topology order', () => {
     const [clean, augment, gate] = sentiment.stages;
-    expect(ids(planChains(sentiment, [gate!, augment!], true).chains)).toEqual([['augment', 'gate']]);
-    expect(ids(planChains(sentiment, [clean!, gate!], true).chains)).toEqual([['clean'], ['gate']]);
+    expect(ids(planChains(sentiment, [gate!, augment!], on).chains)).toEqual([['augment', 'gate']]);
+    expect(ids(planChains(sentiment, [clean!, gate!], on).chains)).toEqual([['clean'], ['gate']]);
   });
 
   it('planChains does not fuse a stage whose input topic has another reader, and says why', () => {
@@ -35,30 +40,30 @@ describe('planChains', () => {
       const stages = t['stages'] as Array<Record<string, unknown>>;
       stages.push({ ...stages[2], id: 'audit', group: 'audit', input: 'reviews.clean', output: 'reviews.audit' });
     });
-    const plan = planChains(topology, [...topology.stages], true);
-    expect(ids(plan.chains)).toEqual([['clean'], ['augment', 'gate'], ['audit']]);
-    expect(plan.unfused.map((u) => u.stage)).toEqual(['augment', 'audit']);
+    const plan = planChains(topology, [...topology.stages], on);
+    expect(ids(plan.chains)).toEqual([['clean'], ['augment', 'gate'], ['train'], ['audit']]);
+    expect(plan.unfused.map((u) => u.stage)).toEqual(['augment', 'train', 'audit']);
     expect(plan.unfused[0]!.reason).toContain('reviews.clean has other readers (audit)');
   });
 
   it('planChains keeps a held stage on its own with the given reason, and fuses the rest', () => {
-    const plan = planChains(sentiment, [...sentiment.stages], true, new Map([['augment', '3 records on reviews.clean are still unread']]));
-    expect(ids(plan.chains)).toEqual([['clean'], ['augment', 'gate']]);
-    expect(plan.unfused).toEqual([{ stage: 'augment', reason: '3 records on reviews.clean are still unread' }]);
+    const plan = planChains(sentiment, [...sentiment.stages], { ...on, held: new Map([['augment', '3 records on reviews.clean are still unread']]) });
+    expect(ids(plan.chains)).toEqual([['clean'], ['augment', 'gate'], ['train']]);
+    expect(plan.unfused[0]).toEqual({ stage: 'augment', reason: '3 records on reviews.clean are still unread' });
   });
 
   it('planChains does not fuse across different partition counts or instance counts', () => {
     const partitions = withChanges((t) => {
       (t['topics'] as Record<string, { partitions: number }>)['reviews.augmented']!.partitions = 6;
     });
-    expect(ids(planChains(partitions, [...partitions.stages], true).chains)).toEqual([['clean', 'augment'], ['gate']]);
+    expect(ids(planChains(partitions, [...partitions.stages], on).chains)).toEqual([['clean', 'augment'], ['gate'], ['train']]);
     const instances = withChanges((t) => {
       const stages = t['stages'] as Array<{ instances: number }>;
       stages[1]!.instances = 2;
       stages[2]!.instances = 2;
     });
-    const plan = planChains(instances, [...instances.stages], true);
-    expect(ids(plan.chains)).toEqual([['clean'], ['augment', 'gate']]);
+    const plan = planChains(instances, [...instances.stages], on);
+    expect(ids(plan.chains)).toEqual([['clean'], ['augment', 'gate'], ['train']]);
     expect(plan.unfused[0]!.reason).toContain('instance counts');
   });
 });

@@ -37,7 +37,7 @@ describe('loadTopology', () => {
   });
 
   it('loadTopology rejects a file it cannot read, with a hint to pass --topology', () => {
-    expect(() => loadTopology(join(dir, 'missing.yaml'))).toThrowError(
+    expect(() => loadTopology(join(dir, 'missing.yaml'), { kinds: KINDS })).toThrowError(
       expect.objectContaining({ code: ErrorCode.INVALID_TOPOLOGY, message: expect.stringContaining('cannot read topology file'), hint: expect.stringContaining('--topology') }),
     );
   });

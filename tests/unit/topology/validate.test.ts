@@ -45,7 +45,7 @@ describe('validateTopology', () => {
     [
       'an unknown stage kind',
       (t) => void (stage(t, 0).kind = 'dedupe'),
-      { path: 'stages[0].kind', message: 'unknown stage kind "dedupe"', fix: 'use one of pass, judge' },
+      { path: 'stages[0].kind', message: 'unknown stage kind "dedupe"', fix: 'use one of pass, judge, or a module of yours: ./my-stage.js#exportName' },
     ],
     [
       'a judge without its quarantine topic',

@@ -1,8 +1,7 @@
 import type { KafkaPort } from '../kafka/index.js';
 import type { ModelVersion } from '../records/types.js';
-import { ModelAssembler } from './assembler.js';
-import type { LoadedModel } from './loaded-model.js';
-import { toUpdateRecord } from './subscribe.js';
+import { ModelAssembler, toUpdateRecord } from '../models/assembler.js';
+import type { LoadedModel } from '../models/loaded-model.js';
 
 /** Every manifest on the model topic (oldest first), with whether its weights verify. */
 export async function readModelHistory(kafka: KafkaPort, topic: string, model?: string): Promise<{ versions: Array<ModelVersion & { verified: boolean }>; loaded: Map<string, LoadedModel[]> }> {
@@ -10,7 +9,7 @@ export async function readModelHistory(kafka: KafkaPort, topic: string, model?: 
   const loaded = new Map<string, LoadedModel[]>();
   const assembler = new ModelAssembler({ ...(model ? { model } : {}), maxPendingVersions: 64 });
   await kafka.readToEnd({ topic }, (m) => {
-    const record = toUpdateRecord(m);
+    const record = toUpdateRecord(m.value);
     if (!record) return;
     if (model && record.value.model !== model) return;
     if (record.kind === 'manifest') manifests.push(record.value);

@@ -3,12 +3,11 @@ import type { Logger } from 'pino';
 import { ErrorCode, ReviewflowError, describeError } from '../errors.js';
 import type { ConsumedMessage, ConsumerPort, KafkaPort } from '../kafka/index.js';
 import { childLogger } from '../log.js';
-import { decodeAny } from '../records/index.js';
 import type { ModelVersion } from '../records/types.js';
-import { ModelAssembler, type ModelUpdateRecord } from './assembler.js';
-import { Predictor } from './predictor.js';
-import { ModelSlot, type SlotPredictions } from './slot.js';
-import { prepareForPrediction } from './prepare.js';
+import { ModelAssembler, toUpdateRecord, type ModelUpdateRecord } from '../models/assembler.js';
+import { Predictor } from '../models/predictor.js';
+import { ModelSlot, type SlotPredictions } from '../models/slot.js';
+import { prepareForPrediction } from '../models/prepare.js';
 
 export interface SubscribeOptions {
   kafka: KafkaPort;
@@ -30,14 +29,6 @@ export interface ModelSubscription {
   close(): Promise<void>;
 }
 
-/** Decodes one models.updates record into what the assembler takes; undefined for tombstones. */
-export function toUpdateRecord(m: ConsumedMessage): ModelUpdateRecord | undefined {
-  if (m.value === null) return undefined;
-  const decoded = decodeAny(m.value);
-  if (decoded.name === 'model-version') return { kind: 'manifest', value: decoded.value };
-  if (decoded.name === 'model-chunk') return { kind: 'chunk', value: decoded.value };
-  return undefined;
-}
 
 /**
  * Follows the model-update topic from its beginning (it is compacted, so the latest
@@ -54,7 +45,7 @@ export async function subscribeModels(options: SubscribeOptions, onModel?: (mani
   const accept = (m: ConsumedMessage): void => {
     let record: ModelUpdateRecord | undefined;
     try {
-      record = toUpdateRecord(m);
+      record = toUpdateRecord(m.value);
     } catch (err) {
       log.warn({ offset: m.offset, err: describeError(err) }, 'undecodable record on the model topic; skipped');
       return;

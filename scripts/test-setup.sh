@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# npm's "pretest": what `npm test` needs beyond node_modules, so the README's two commands
+# are the whole set-up. Builds dist/ (the CLI the tests spawn), and installs Debian's
+# Chromium for the report render check when it is missing and we are root; where we cannot
+# install, one line says the exact command and the run stops. The broker needs no step
+# here: the tests' global setup provisions the embedded one from Maven Central.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+npm run build --silent
+
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test setup: installing Debian's chromium (headless, for tests/integration/report-render.test.ts)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "test setup: Chromium is missing; run: sudo apt-get update && sudo apt-get install -y chromium" >&2
+    exit 1
+  fi
+fi
+echo "test setup: $(/usr/bin/chromium --version 2>/dev/null || echo chromium)"
