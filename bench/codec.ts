@@ -23,7 +23,7 @@ function typicalReview(): Review {
     augmented: false,
     parentId: null,
     lineage: { sourceTopic: 'reviews.raw', sourcePartition: 3, sourceOffset: 1_234_567, stages: ['clean', 'augment'] },
-    redactions: { email: 0, phone: 0, url: 1, card: 0 },
+    redactions: { email: 0, phone: 0, url: 1, card: 0, iban: 0, ip: 0 },
   };
 }
 

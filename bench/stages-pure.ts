@@ -11,6 +11,7 @@ import { augmentStage } from '../src/stages/augment.js';
 import { cleanStage } from '../src/stages/clean.js';
 import { gateStage } from '../src/stages/gate.js';
 import { preloadSynonyms } from '../src/stages/wordnet-synonyms.js';
+import { generateReviews } from '../src/generate/generator.js';
 import type { Emission, InputPosition } from '../src/stages/types.js';
 
 export interface PureStageResult {
@@ -36,6 +37,20 @@ function loadRaw(): RawReview[] {
     }
   }
   return records;
+}
+
+/**
+ * Generated reviews with every one carrying HTML (IMDb-style `<br />`, `<i>`, `&amp;`)
+ * and a third carrying personal data: the markup and PII paths of clean, which the real
+ * records above almost never reach.
+ */
+function messyReviews(count: number): RawReview[] {
+  const out: RawReview[] = [];
+  for (const g of generateReviews({ count, seed: 7, htmlRate: 1, piiRate: 0.33, invalidRate: 0 })) {
+    if (typeof g.text !== 'string') continue;
+    out.push({ id: g.id, text: g.text, label: g.label ?? null, rating: null, source: g.source, ingestedAt: 0 });
+  }
+  return out;
 }
 
 /** Joins consecutive records (same label first) into reviews of 200–1,000 characters. */
@@ -116,7 +131,11 @@ function benchDataset(dataset: string, raw: RawReview[]): PureStageResult[] {
 export async function benchPureStages(): Promise<PureStageResult[]> {
   const raw = loadRaw();
   preloadSynonyms(); // measured separately by benchWordnetLoad
-  return [...benchDataset('real records (rt-polarity + uci)', raw), ...benchDataset('joined 200-1000 chars', longReviews(raw))];
+  return [
+    ...benchDataset('real records (rt-polarity + uci)', raw),
+    ...benchDataset('joined 200-1000 chars', longReviews(raw)),
+    ...benchDataset('generated, all HTML, 1/3 with PII', messyReviews(5_000)),
+  ];
 }
 
 /** One-time cost of the augment stage's WordNet synonym table, in a fresh process. */

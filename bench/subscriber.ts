@@ -32,7 +32,7 @@ function review(i: number): Review {
     augmented: false,
     parentId: null,
     lineage: { sourceTopic: 'raw', sourcePartition: 0, sourceOffset: i, stages: [] },
-    redactions: { email: 0, phone: 0, url: 0, card: 0 },
+    redactions: { email: 0, phone: 0, url: 0, card: 0, iban: 0, ip: 0 },
   };
 }
 

@@ -77,7 +77,7 @@ function benchReview(r: { id: string; text: string; label: 0 | 1 }, source: stri
     augmented: false,
     parentId: null,
     lineage: { sourceTopic: 'bench', sourcePartition: 0, sourceOffset: offset, stages: [] },
-    redactions: { email: 0, phone: 0, url: 0, card: 0 },
+    redactions: { email: 0, phone: 0, url: 0, card: 0, iban: 0, ip: 0 },
   };
 }
 

@@ -75,7 +75,7 @@ export function longReviews(options: LongReviewOptions): Review[] {
       augmented: false,
       parentId: null,
       lineage: { sourceTopic: 'bench', sourcePartition: 0, sourceOffset: r, stages: [] },
-      redactions: { email: 0, phone: 0, url: 0, card: 0 },
+      redactions: { email: 0, phone: 0, url: 0, card: 0, iban: 0, ip: 0 },
     });
   }
   return reviews;

@@ -26,6 +26,8 @@ export interface Redactions {
   phone: number;
   url: number;
   card: number;
+  iban: number;
+  ip: number;
 }
 
 /** reviews.clean, reviews.augmented, reviews.accepted. */

@@ -49,14 +49,15 @@ function transform(raw: RawReview, context: CleanContext): Emission[] {
   const { position } = context;
   countRedactions(redactions);
   if (truncated) countDecision('clean', 'truncated');
-  // Empty text is not deduplicated: every empty record reaches the gate as `too-short`.
+  // Empty text is not deduplicated: every empty record reaches the gate, which quarantines
+  // it as `no-text` (and `too-short`); `markup-only` counts those that were only markup.
   if (text.length > 0) {
     const hash = hash64Hex(text);
     const at = encodePosition(position.partition, position.offset);
     if (context.state.window.verdict(hash, at) === 'seen') return [{ kind: 'duplicate', reason: 'exact-duplicate' }];
     context.state.window.insert(hash, at);
   } else {
-    countDecision('clean', 'empty');
+    countDecision('clean', raw.text.indexOf('<') >= 0 ? 'markup-only' : 'empty');
   }
   const review: Review = {
     id: raw.id,
@@ -77,6 +78,8 @@ function countRedactions(redactions: Review['redactions']): void {
   countDecision('clean', 'redacted-phone', redactions.phone);
   countDecision('clean', 'redacted-url', redactions.url);
   countDecision('clean', 'redacted-card', redactions.card);
+  countDecision('clean', 'redacted-iban', redactions.iban);
+  countDecision('clean', 'redacted-ip', redactions.ip);
 }
 
 export const cleanStage: StageDescriptor<CleanOptions, CleanState, RawReview> = {

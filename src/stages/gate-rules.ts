@@ -7,6 +7,8 @@ import type { TextProfile } from './text-profile.js';
  */
 export const REASON = {
   tooShort: 'too-short',
+  /** Nothing left after cleaning: blank, controls only, or markup only (tags, script/style source, comments). */
+  noText: 'no-text',
   tooLong: 'too-long',
   missingLabel: 'missing-label',
   invalidLabel: 'invalid-label',
@@ -39,6 +41,7 @@ export function ruleReasons(label: number | null, p: TextProfile, t: RuleThresho
   const reasons: string[] = [];
   const tokens = p.tokenHashes.length;
   if (p.length < t.minChars || tokens < t.minTokens) reasons.push(REASON.tooShort);
+  if (p.length === 0) reasons.push(REASON.noText);
   if (p.length > t.maxChars) reasons.push(REASON.tooLong);
   if (label === null) reasons.push(REASON.missingLabel);
   else if (label !== 0 && label !== 1) reasons.push(REASON.invalidLabel);

@@ -1,8 +1,9 @@
+import { Parser } from 'htmlparser2';
 import { cp1252ForC1, isRemovableCodePoint } from './control-chars.js';
 import { MAX_ENTITY_NAME, NAMED_ENTITIES } from './html-entities.js';
 
 /**
- * HTML character references and tags in review text.
+ * HTML character references and markup in review text.
  *
  * Decoding runs to a fixed point in one linear pass: a reference is recognised when its
  * `;` arrives, and its decoded text is pushed back into the input, so double-encoded
@@ -45,38 +46,110 @@ export function decodeEntities(text: string): string {
 }
 
 /**
- * Replaces every tag-like span `<x ... >` (x a letter, `/`, `!` or `?`) with a space,
- * innermost first, in one linear pass with a stack of open `<`: removing `</i>` from
- * `<?</i>>` closes the outer `<? >` too, so no second cleaning finds a new tag.
+ * Elements whose content is never review text: scripts, styles, templates, fallbacks for
+ * disabled scripts, and embedded documents or objects. Their content is dropped whole.
  */
-export function stripTags(text: string): string {
-  if (text.indexOf('<') < 0 || text.indexOf('>') < 0) return text;
-  const out: number[] = [];
-  // Output indices of `<` that open a tag and are not closed yet.
-  const open: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit === LESS_THAN && i + 1 < text.length && opensTag(text.charCodeAt(i + 1))) open.push(out.length);
-    if (unit === GREATER_THAN) {
-      const start = open.pop();
-      if (start !== undefined) {
-        out.length = start;
-        out.push(SPACE);
-        continue;
-      }
-    }
-    out.push(unit);
+const DROPPED_ELEMENTS = new Set(['script', 'style', 'noscript', 'template', 'iframe', 'noembed', 'noframes', 'object', 'svg', 'math']);
+
+/** Elements that break a line or a box when rendered: their edges become a space. */
+const BLOCK_ELEMENTS = new Set([
+  'address', 'article', 'aside', 'blockquote', 'body', 'br', 'caption', 'dd', 'details', 'dialog', 'div', 'dl', 'dt',
+  'fieldset', 'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'head', 'header', 'hgroup',
+  'hr', 'html', 'img', 'input', 'legend', 'li', 'main', 'nav', 'ol', 'option', 'p', 'pre', 'section', 'summary',
+  'table', 'tbody', 'td', 'textarea', 'tfoot', 'th', 'thead', 'title', 'tr', 'ul', 'wbr',
+]);
+
+/** `<` that an HTML tokenizer reads as the start of a tag, comment, doctype or processing instruction. */
+const MARKUP_START = /<[a-zA-Z/!?]/;
+
+/** More passes than any markup a person writes needs; see `markupToText`. */
+const MAX_MARKUP_PASSES = 4;
+
+/**
+ * More tags than any review holds (a 20,000-character review with a tag every 4 characters).
+ * htmlparser2 keeps open elements in an array it shifts, so deep nesting costs it quadratic
+ * time; text with more tags than this is hostile and is treated as markup without text.
+ */
+export const MAX_TAGS = 5_000;
+
+/**
+ * The text an HTML fragment shows, from a real HTML parser (htmlparser2): tags go, the
+ * content of `DROPPED_ELEMENTS`, comments, CDATA, doctypes and processing instructions
+ * goes, block elements and `<br>` become a space, inline elements join their text.
+ *
+ * References are decoded before parsing, by `decodeEntities` alone (the parser does not
+ * decode a second time), so entity-escaped markup (`&lt;script&gt;`) is parsed as the
+ * markup it spells and never reaches training as source code. Removing markup can expose
+ * markup or a reference (`&am<b></b>p;`, `<<b></b>script>`), so decode-and-parse repeats
+ * until nothing changes, which keeps clean(clean(x)) === clean(x). Each pass is linear;
+ * input still changing after `MAX_MARKUP_PASSES` is hostile nesting, and its remaining
+ * `<` and `&` become spaces so that no later pass can find anything. Text with more than
+ * `MAX_TAGS` tags is hostile and comes out empty.
+ */
+export function markupToText(text: string): string {
+  if (!hasMarkupOrReference(text)) return text;
+  if (countMarkupStarts(text, MAX_TAGS + 1) > MAX_TAGS) return '';
+  let current = text;
+  for (let pass = 0; pass < MAX_MARKUP_PASSES; pass++) {
+    // Decoded text is the decoder's fixed point; without markup, the parser would return it unchanged.
+    const decoded = decodeEntities(current);
+    if (!hasMarkupStart(decoded)) return decoded;
+    const next = parseToText(decoded);
+    if (next === decoded) return decoded;
+    current = next;
   }
-  return fromCodeUnits(out);
+  return hasMarkupOrReference(current) ? current.replace(/[<&]/g, ' ') : current;
 }
 
-const LESS_THAN = 0x3c;
-const GREATER_THAN = 0x3e;
-const SPACE = 0x20;
+/** How many `<` start markup in `text`, counting no further than `limit`. */
+function countMarkupStarts(text: string, limit: number): number {
+  let count = 0;
+  for (let at = text.indexOf('<'); at >= 0 && count < limit; at = text.indexOf('<', at + 1)) {
+    if (MARKUP_START.test(text.slice(at, at + 2))) count++;
+  }
+  return count;
+}
 
-function opensTag(unit: number): boolean {
-  const lower = unit | 0x20;
-  return (lower >= 0x61 && lower <= 0x7a) || unit === 0x2f || unit === 0x21 || unit === 0x3f;
+/** Cheap pre-checks: most reviews have neither, and skip the decoder and the parser. */
+function hasMarkupOrReference(text: string): boolean {
+  return hasMarkupStart(text) || (text.indexOf('&') >= 0 && text.indexOf(';') >= 0);
+}
+
+function hasMarkupStart(text: string): boolean {
+  return text.indexOf('<') >= 0 && MARKUP_START.test(text);
+}
+
+/**
+ * One parser for the process, reset for every text: building an htmlparser2 Parser costs
+ * more than parsing a review. Its handlers write to `parsed`; parsing is synchronous, so no
+ * two texts share it at once.
+ */
+const parsed = { parts: [] as string[], dropped: 0 };
+const parser = new Parser(
+  {
+    onopentagname(name) {
+      if (DROPPED_ELEMENTS.has(name)) parsed.dropped++;
+      else if (parsed.dropped === 0 && BLOCK_ELEMENTS.has(name)) parsed.parts.push(' ');
+    },
+    onclosetag(name) {
+      if (DROPPED_ELEMENTS.has(name)) parsed.dropped = Math.max(0, parsed.dropped - 1);
+      else if (parsed.dropped === 0 && BLOCK_ELEMENTS.has(name)) parsed.parts.push(' ');
+    },
+    ontext(data) {
+      // Text counts only outside dropped elements.
+      if (parsed.dropped === 0) parsed.parts.push(data);
+    },
+  },
+  { decodeEntities: false, recognizeCDATA: false, recognizeSelfClosing: true },
+);
+
+function parseToText(html: string): string {
+  parsed.parts = [];
+  parsed.dropped = 0;
+  parser.parseComplete(html);
+  const text = parsed.parts.join('');
+  parsed.parts = [];
+  return text;
 }
 
 function lastAmpersand(out: number[]): number {
@@ -121,7 +194,8 @@ function codePointText(codePoint: number): string {
   const cp1252 = cp1252ForC1(codePoint);
   if (cp1252 !== undefined) return cp1252;
   if (isRemovableCodePoint(codePoint)) return '';
-  return String.fromCodePoint(codePoint);
+  // NFC, so a singleton that normalises to ASCII (U+037E → ";") is re-read as what it becomes.
+  return String.fromCodePoint(codePoint).normalize('NFC');
 }
 
 function fromCodeUnits(units: number[]): string {

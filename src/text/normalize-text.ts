@@ -1,5 +1,5 @@
 import { mapControlChars, toWellFormed } from './control-chars.js';
-import { decodeEntities, stripTags } from './html-text.js';
+import { markupToText } from './html-text.js';
 import { redactPii, type RedactionResult } from './pii.js';
 
 /**
@@ -9,17 +9,21 @@ import { redactPii, type RedactionResult } from './pii.js';
  *  1. lone surrogates → U+FFFD, so later steps and UTF-8 encoding see valid text;
  *  2. C1 controls → cp1252 punctuation, other controls removed — before decoding, so a
  *     removed control cannot join two halves of a reference on the next run;
- *  3. references decoded to their fixed point (removable characters decode to nothing);
- *  4. tags → a space (a space never forms a new reference or tag);
- *  5. NFC, after decoding, because references may spell out combining marks;
+ *  3. NFC, before markup: a few characters normalise to ASCII (U+037E → ";", the Kelvin
+ *     sign → "K") and could otherwise complete a reference on the next run;
+ *  4. references decoded and markup parsed to their fixed point (html-text.ts): the text
+ *     an HTML renderer shows, without scripts, styles, comments and the like;
+ *  5. NFC again where markup changed the text, because references may spell out
+ *     combining marks (composition never produces ASCII, so it cannot form markup);
  *  6. whitespace collapsed and trimmed;
  * `cleanText` then truncates and redacts PII; placeholders are bracketed, so they never
  * join their neighbours into a new match.
  */
 export function normalizeText(raw: string): string {
   let text = mapControlChars(toWellFormed(raw));
-  text = stripTags(decodeEntities(text));
   if (!isAscii(text)) text = text.normalize('NFC');
+  const shown = markupToText(text);
+  text = shown !== text && !isAscii(shown) ? shown.normalize('NFC') : shown;
   return collapseWhitespace(text);
 }
 

@@ -1,17 +1,21 @@
 import type { Redactions } from '../records/types.js';
+import { findIbans, findIPv4, findIPv6 } from './identifiers.js';
+import { findPhoneNumbers } from './phones.js';
+import type { Span } from './span.js';
 
 /**
- * PII redaction: URLs, e-mail addresses, card numbers (Luhn-checked) and phone numbers
- * become `[url]`, `[email]`, `[card]`, `[phone]`. URLs go first because they may hold
- * an `@` or digits. Everything is linear on adversarial input: the URL body is a single
- * character class, the phone pattern has only bounded quantifiers, and e-mails and cards
- * are found by bounded scans (around each `@`, from each digit run) instead of regexes.
+ * PII redaction: URLs, e-mail addresses, IP addresses, IBANs, card numbers (Luhn-checked)
+ * and phone numbers become `[url]`, `[email]`, `[ip]`, `[iban]`, `[card]`, `[phone]`, in
+ * that order: URLs may hold an `@`, digits or an IP address, an IBAN's digits would
+ * otherwise read as a phone number. Phone numbers, IBANs and IP addresses are decided by
+ * libraries (phones.ts, identifiers.ts). Everything is linear on adversarial input: the
+ * URL body is a single character class, and the rest are found by bounded scans.
  *
  * Redaction is idempotent (a second clean changes nothing), which several rules below
- * exist for; tests/unit/stages/clean-properties.test.ts checks it with fast-check.
+ * exist for; tests/unit/text/pii-properties.test.ts checks it with fast-check.
  */
 
-export const PLACEHOLDER = { email: '[email]', phone: '[phone]', url: '[url]', card: '[card]' } as const;
+export const PLACEHOLDER = { email: '[email]', phone: '[phone]', url: '[url]', card: '[card]', iban: '[iban]', ip: '[ip]' } as const;
 
 export interface RedactionResult {
   text: string;
@@ -27,26 +31,10 @@ const URL_PATTERN = /(?<![\w\]])(?:(?:https?|ftp):\/\/|www\.)[^\s<>"]+/gi;
 const URL_TRAILING = '.,;:!?)]}\'"';
 
 /**
- * Phone numbers. No match starts right after `]`: where a placeholder ends, the original
- * text had a digit, which blocked the match on the first clean, so it must block it on
- * the next one too (and likewise `[` after a dotted number).
- */
-const PHONE_PATTERN = new RegExp(
-  [
-    // +CC then 3 to 5 groups of 2–4 digits: international.
-    String.raw`(?<![\d+\]])\+\d{1,3}(?:[ .-]?\d{2,4}){3,5}(?!\d)`,
-    // North American 10 digits, optional +1, optional (area code).
-    String.raw`(?<![\d+\]])(?:\+?1[ .-]?)?(?:\(\d{3}\)[ .-]?|\d{3}[ .-]?)\d{3}[ .-]?\d{4}(?!\d)`,
-    // Local 7 digits with a separator: 555-1234 (not inside a longer dotted or dashed number).
-    String.raw`(?<![\d.\-\]])\d{3}[.-]\d{4}(?!\d|[.-][\d[])`,
-  ].join('|'),
-  'g',
-);
-
-/**
  * Redaction never lengthens text, so a text truncated to its limit before redaction stays
  * within it: the shortest URL (`www.x`) is as long as `[url]`, the shortest e-mail we
- * redact (`ab@c.de`) as long as `[email]`, and phones and cards are longer than theirs.
+ * redact (`ab@c.de`) as long as `[email]`, IP addresses shorter than `[ip]` stay (`::1`),
+ * and phones (7+ digits), IBANs (15+) and cards are longer than theirs.
  */
 const MIN_URL = PLACEHOLDER.url.length;
 const MIN_EMAIL = PLACEHOLDER.email.length;
@@ -54,18 +42,32 @@ const MAX_LOCAL = 64;
 const MAX_DOMAIN = 253;
 
 export function redactPii(text: string): RedactionResult {
-  const redactions: Redactions = { email: 0, phone: 0, url: 0, card: 0 };
+  const redactions: Redactions = { email: 0, phone: 0, url: 0, card: 0, iban: 0, ip: 0 };
   let out = text;
   if (out.indexOf('://') >= 0 || /www\./i.test(out)) out = redactUrls(out, redactions);
   if (out.indexOf('@') >= 0) out = redactEmails(out, redactions);
+  // Cheap pre-check: every remaining kind holds a digit, but for IPv6 with hex letters only.
+  if (out.indexOf(':') >= 0) out = redactSpans(out, findIPv6(out), 'ip', redactions);
   if (/\d/.test(out)) {
+    out = redactSpans(out, findIPv4(out), 'ip', redactions);
+    out = redactSpans(out, findIbans(out), 'iban', redactions);
     out = redactCards(out, redactions);
-    out = out.replace(PHONE_PATTERN, () => {
-      redactions.phone++;
-      return PLACEHOLDER.phone;
-    });
+    out = redactSpans(out, findPhoneNumbers(out), 'phone', redactions);
   }
   return { text: out, redactions };
+}
+
+/** Replaces ordered, non-overlapping spans with the kind's placeholder and counts them. */
+function redactSpans(text: string, spans: readonly Span[], kind: 'ip' | 'iban' | 'phone', redactions: Redactions): string {
+  if (spans.length === 0) return text;
+  let out = '';
+  let copied = 0;
+  for (const span of spans) {
+    out += text.slice(copied, span.start) + PLACEHOLDER[kind];
+    copied = span.end;
+  }
+  redactions[kind] += spans.length;
+  return out + text.slice(copied);
 }
 
 function redactUrls(text: string, redactions: Redactions): string {
@@ -155,7 +157,8 @@ const MIN_CARD_DIGITS = 13;
 const MAX_CARD_DIGITS = 19;
 
 /**
- * Card numbers: 13–19 digits, single spaces or dashes allowed between digits. At each
+ * Card numbers: 13–19 digits, single spaces or dashes allowed between digits, not starting
+ * with 0 (no card issuer's number does). At each
  * start (a digit not after a digit) the longest Luhn-valid candidate wins; a start
  * with none consumes nothing. A regex would consume its longest (Luhn-failing) match and
  * hide a valid shorter one that a later phone redaction could expose on the next clean.
@@ -166,6 +169,8 @@ function redactCards(text: string, redactions: Redactions): string {
   let copied = 0;
   for (let start = 0; start < text.length; start++) {
     if (!isDigit(text.charCodeAt(start)) || (start > 0 && isDigit(text.charCodeAt(start - 1)))) continue;
+    // No card number starts with 0 or follows a `+`: those are phone numbers ("+86 1312 3456 123").
+    if (text.charCodeAt(start) === 0x30 || text.charCodeAt(start - 1) === 0x2b) continue;
     const end = cardEndAt(text, start);
     if (end === undefined) continue;
     out += text.slice(copied, start) + PLACEHOLDER.card;

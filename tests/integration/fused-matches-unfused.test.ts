@@ -118,7 +118,7 @@ describe('fused stages on a real broker', () => {
     const producer = kafka.producer();
     await producer.connect();
     const [first] = reviews;
-    const review: Review = { id: 'left-behind', text: String(first!.text), label: 1, source: 'test', ingestedAt: 0, augmented: false, parentId: null, lineage: { sourceTopic: t.ingest, sourcePartition: 0, sourceOffset: 0, stages: ['clean'] }, redactions: { email: 0, phone: 0, url: 0, card: 0 } };
+    const review: Review = { id: 'left-behind', text: String(first!.text), label: 1, source: 'test', ingestedAt: 0, augmented: false, parentId: null, lineage: { sourceTopic: t.ingest, sourcePartition: 0, sourceOffset: 0, stages: ['clean'] }, redactions: { email: 0, phone: 0, url: 0, card: 0, iban: 0, ip: 0 } };
     await producer.send([{ topic: t.stages[0]!.output, messages: [{ key: review.id, value: encode('review', review) }] }]);
     await producer.disconnect();
 

@@ -16,7 +16,7 @@ const review: Review = {
   augmented: false,
   parentId: null,
   lineage: { sourceTopic: 'reviews.raw', sourcePartition: 2, sourceOffset: 123_456_789, stages: ['clean'] },
-  redactions: { email: 1, phone: 0, url: 2, card: 0 },
+  redactions: { email: 1, phone: 0, url: 2, card: 0, iban: 0, ip: 0 },
 };
 const manifest: ModelVersion = {
   model: 'sentiment',

@@ -10,7 +10,7 @@ export const review: RecordTypes['review'] = {
   augmented: false,
   parentId: null,
   lineage: { sourceTopic: 'reviews.raw', sourcePartition: 7, sourceOffset: 2 ** 40 + 3, stages: ['clean', 'augment'] },
-  redactions: { email: 1, phone: 0, url: 2, card: 0 },
+  redactions: { email: 1, phone: 0, url: 2, card: 0, iban: 0, ip: 0 },
 };
 
 export function sampleRecords(): { [N in RecordName]: RecordTypes[N] } {

@@ -23,7 +23,7 @@ function reviewOf(raw: { id: string; text: string }, offset: number): Review {
     augmented: false,
     parentId: null,
     lineage: { sourceTopic: 'orders.raw', sourcePartition: 2, sourceOffset: offset, stages: ['triage'] },
-    redactions: { email: 0, phone: 0, url: 0, card: 0 },
+    redactions: { email: 0, phone: 0, url: 0, card: 0, iban: 0, ip: 0 },
   };
 }
 

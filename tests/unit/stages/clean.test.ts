@@ -12,14 +12,14 @@ describe('clean stage transform', () => {
     const out = onlyOut(runClean(raw, position(41, 3), options, state));
     expect(out).toEqual({
       id: 'x-7',
-      text: 'Great phone , mail me: [email]',
+      text: 'Great phone, mail me: [email]',
       label: 0,
       source: 'amazon',
       ingestedAt: raw.ingestedAt,
       augmented: false,
       parentId: null,
       lineage: { sourceTopic: 'reviews.raw', sourcePartition: 3, sourceOffset: 41, stages: ['clean'] },
-      redactions: { email: 1, phone: 0, url: 0, card: 0 },
+      redactions: { email: 1, phone: 0, url: 0, card: 0, iban: 0, ip: 0 },
     });
   });
 

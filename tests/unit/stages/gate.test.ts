@@ -25,7 +25,7 @@ describe('gate rules', () => {
 
   it.each<[string, string, Partial<Parameters<typeof review>[1]>, Partial<GateOptions>, string[]]>([
     ['too-short', 'x', {}, {}, ['too-short']],
-    ['too-short (empty)', '', {}, {}, ['too-short']],
+    ['too-short and no-text (empty after cleaning)', '', {}, {}, ['too-short', 'no-text']],
     ['too-long', 'good movie '.repeat(1_500).trim(), {}, {}, ['too-long']],
     ['missing-label', 'a fine film', { label: null }, {}, ['missing-label']],
     ['invalid-label', 'a fine film', { label: 2 }, {}, ['invalid-label']],

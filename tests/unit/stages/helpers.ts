@@ -25,7 +25,7 @@ export function review(text: string, overrides: Partial<Review> = {}): Review {
     augmented: false,
     parentId: null,
     lineage: { sourceTopic: 'reviews.raw', sourcePartition: 0, sourceOffset: 0, stages: ['clean', 'augment'] },
-    redactions: { email: 0, phone: 0, url: 0, card: 0 },
+    redactions: { email: 0, phone: 0, url: 0, card: 0, iban: 0, ip: 0 },
     ...overrides,
   };
 }

@@ -51,6 +51,24 @@ describe('cleanText properties', () => {
     );
   });
 
+  it('cleanText drops script, style, noscript and template content however the markup is written', () => {
+    const element = fc.constantFrom('script', 'style', 'noscript', 'template', 'SCRIPT', 'Style');
+    const open = fc.tuple(element, fc.constantFrom('', ' type="text/javascript"', ' src=x.js', '\n')).map(([name, attrs]) => [name, `<${name}${attrs}>`] as const);
+    // Text around the element that opens no markup of its own (`<!` would swallow the tag as a comment, as in a browser).
+    const context = trickyText.filter((t) => !/[<&]/.test(t));
+    const escaped = fc.boolean();
+    const closed = fc.boolean();
+    fc.assert(
+      fc.property(context, open, escaped, closed, context, (before, [name, tag], escape, close, after) => {
+        let markup = `${tag}PAYLOADSOURCE(1);${close ? `</${name}>` : ''}`;
+        if (escape) markup = markup.replace(/</g, '&lt;').replace(/>/g, '&gt;');
+        const out = clean(`${before} ${markup} ${close ? after : ''}`);
+        expect(out).not.toMatch(/PAYLOAD|SOURCE/i);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
   it('cleanText NFC handles lone surrogates in V8 without throwing', () => {
     expect('\uD800'.normalize('NFC')).toBe('\uD800');
     expect(clean('x\uD83D y \uDE00')).toBe('x\uFFFD y \uFFFD');
@@ -80,6 +98,12 @@ describe('cleanText on 1 MB adversarial inputs', () => {
     ['lone surrogates', '\uD800'.repeat(MB)],
     ['C1 controls', '\u0096'.repeat(MB)],
     ['combining marks', 'e\u0301'.repeat(MB / 2)],
+    ['nested inline elements', '<b>'.repeat(MB / 3)],
+    ['script openings', '<script>'.repeat(MB / 8)],
+    ['comment openings', '<!--'.repeat(MB / 4)],
+    ['tags split by tags', '<<b></b>'.repeat(MB / 8)],
+    ['IPv6-like colons', '1:'.repeat(MB / 2)],
+    ['IBAN-like starts', 'DE89 '.repeat(MB / 5)],
   ];
   it.each(cases)('cleanText returns on 1 MB of %s', (_name, text) => {
     const started = performance.now();

@@ -17,7 +17,7 @@ export function review(id: string, text: string, label: number | null, extra: Pa
     augmented: false,
     parentId: null,
     lineage: { sourceTopic: 'reviews.raw', sourcePartition: 0, sourceOffset: 0, stages: [] },
-    redactions: { email: 0, phone: 0, url: 0, card: 0 },
+    redactions: { email: 0, phone: 0, url: 0, card: 0, iban: 0, ip: 0 },
     ...extra,
   };
 }
