@@ -105,10 +105,12 @@ describe('cleanText on 1 MB adversarial inputs', () => {
     ['IPv6-like colons', '1:'.repeat(MB / 2)],
     ['IBAN-like starts', 'DE89 '.repeat(MB / 5)],
   ];
+  // a guard against quadratic or exponential scans (minutes on 1 MB), not a speed claim:
+  // linear code takes well under a second here, and a loaded 2-core machine must not fail it
   it.each(cases)('cleanText returns on 1 MB of %s', (_name, text) => {
     const started = performance.now();
     const out = cleanText(text, { maxChars: 2 * MB });
     expect(typeof out.text).toBe('string');
-    expect(performance.now() - started).toBeLessThan(5_000);
-  });
+    expect(performance.now() - started).toBeLessThan(30_000);
+  }, 60_000);
 });
