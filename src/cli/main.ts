@@ -13,6 +13,7 @@ import { registerStatus } from './commands/status.js';
 import { registerTopics } from './commands/topics.js';
 import { registerModels } from './commands/models.js';
 import { registerPredict } from './commands/predict.js';
+import { registerServe } from './commands/serve.js';
 import { registerDemo } from './commands/demo.js';
 
 configureLogging({ level: readEnvironment().logLevel });
@@ -44,6 +45,7 @@ registerRun(program);
 registerStatus(program);
 registerModels(program);
 registerPredict(program);
+registerServe(program);
 registerDemo(program);
 
 await program.parseAsync(process.argv);

@@ -4,10 +4,11 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { KafkaPort } from '../../src/kafka/index.js';
 import { readModelHistory } from '../../src/subscription/history.js';
 import { encode } from '../../src/records/index.js';
-import type { ModelVersion, Review } from '../../src/records/types.js';
+import type { ModelVersion } from '../../src/records/types.js';
 import { Pipeline } from '../../src/runtime/pipeline.js';
 import type { Topology } from '../../src/topology/index.js';
 import { CLI, writeTopologyFile } from '../helpers/cli.js';
+import { acceptedReview } from '../helpers/accepted-reviews.js';
 import { dropTopology, testKafka, testTopology } from '../helpers/kafka.js';
 
 const kafka = testKafka();
@@ -17,25 +18,6 @@ afterAll(async () => {
 });
 
 const TOTAL = 30_000;
-const GOOD = ['great', 'lovely', 'superb', 'fine', 'excellent'];
-const BAD = ['awful', 'poor', 'broken', 'dull', 'terrible'];
-
-function review(i: number): Review {
-  const label = i % 2;
-  const words = label ? GOOD : BAD;
-  return {
-    id: `acc-${i}`,
-    text: `item ${i} felt ${words[i % 5]} and ${words[(i * 3) % 5]} overall`,
-    label,
-    source: 'test',
-    ingestedAt: 0,
-    augmented: false,
-    parentId: null,
-    lineage: { sourceTopic: 'raw', sourcePartition: 0, sourceOffset: i, stages: ['clean', 'gate'] },
-    redactions: { email: 0, phone: 0, url: 0, card: 0, iban: 0, ip: 0 },
-  };
-}
-
 /** A topology whose train stage publishes often; the accepted topic gets the same records each time. */
 async function trainerTopology(label: string): Promise<Topology> {
   const topology = await testTopology(kafka, label, 'topologies/sentiment.yaml', (t) => ({
@@ -47,7 +29,7 @@ async function trainerTopology(label: string): Promise<Topology> {
   const producer = kafka.producer();
   await producer.connect();
   for (let start = 0; start < TOTAL; start += 5_000) {
-    const messages = Array.from({ length: 5_000 }, (_, k) => ({ key: `acc-${start + k}`, value: encode('review', review(start + k)) }));
+    const messages = Array.from({ length: 5_000 }, (_, k) => ({ key: `acc-${start + k}`, value: encode('review', acceptedReview(start + k, 'acc')) }));
     await producer.send([{ topic: train.input, messages }]);
   }
   await producer.disconnect();

@@ -1,0 +1,111 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { childLogger } from '../log.js';
+import type { ModelVersion } from '../records/types.js';
+import { subscribeModels, type ModelSubscription, type SubscribeOptions } from '../subscription/subscribe.js';
+import { ServiceMetrics } from './metrics-text.js';
+import { BadRequest, DEFAULT_PREDICT_LIMITS, parsePredictBody, readBody, type PredictLimits } from './request-body.js';
+
+export interface PredictionServiceOptions extends SubscribeOptions {
+  limits?: Partial<PredictLimits>;
+  logger?: Logger;
+}
+
+export interface PredictionService {
+  /** The HTTP server; not listening until `listen`. Mount it, or call listen. */
+  readonly server: Server;
+  listen(port: number, host?: string): Promise<AddressInfo>;
+  /** Stops accepting, finishes the requests in flight, then leaves the model topic. */
+  close(): Promise<void>;
+}
+
+type Reply = { status: number; body: unknown; type?: string };
+
+/**
+ * An HTTP prediction service over a model subscription: it follows the model topic and
+ * hot-swaps verified versions; every response's predictions come from one version.
+ *
+ *   POST /v1/predict {"texts": [...]}  → {"model", "version", "predictions": [{"label", "score"}]}
+ *   GET  /v1/models                    → the loaded version's manifest (metrics, offsets, backend…)
+ *   GET  /healthz, /readyz, /metrics   → up; a verified version is loaded; Prometheus text
+ *
+ * A bad request gets a 4xx with `{"error", "fix"}`; nothing a client sends makes a 500.
+ */
+export async function createServer(o: PredictionServiceOptions): Promise<PredictionService> {
+  const log = o.logger ?? childLogger({ component: 'serve' });
+  const limits: PredictLimits = { ...DEFAULT_PREDICT_LIMITS, ...o.limits };
+  const metrics = new ServiceMetrics();
+  const onModel = (m: ModelVersion): void => {
+    metrics.swaps++;
+    metrics.loaded = { model: m.model, version: m.version };
+  };
+  const models: ModelSubscription = await subscribeModels(o, onModel);
+
+  const route = async (req: IncomingMessage): Promise<Reply & { route: string }> => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    const only = (method: string, r: string): (Reply & { route: string }) | undefined =>
+      req.method === method ? undefined : { route: r, status: 405, body: { error: `${req.method} is not allowed on ${path}`, fix: `use ${method}` } };
+    switch (path) {
+      case '/v1/predict': {
+        const wrong = only('POST', 'predict');
+        if (wrong) return wrong;
+        const texts = parsePredictBody(req, await readBody(req, limits.maxBodyBytes), limits);
+        if (!models.current()) return { route: 'predict', status: 503, body: { error: 'no verified model version is loaded yet', fix: 'retry once /readyz answers 200' } };
+        return { route: 'predict', status: 200, body: models.predict(texts) };
+      }
+      case '/v1/models': {
+        const current = models.current();
+        if (!current) return { route: 'models', status: 503, body: { error: 'no verified model version is loaded yet', fix: 'retry once /readyz answers 200' } };
+        const { configJson: _config, ...manifest } = current;
+        return { route: 'models', status: 200, body: { loaded: manifest, swaps: metrics.swaps } };
+      }
+      case '/healthz':
+        return only('GET', 'healthz') ?? { route: 'healthz', status: 200, body: { status: 'up' } };
+      case '/readyz': {
+        const current = models.current();
+        return only('GET', 'readyz') ?? (current ? { route: 'readyz', status: 200, body: { status: 'ready', model: current.model, version: current.version } } : { route: 'readyz', status: 503, body: { status: 'waiting for a verified model version' } });
+      }
+      case '/metrics':
+        return only('GET', 'metrics') ?? { route: 'metrics', status: 200, body: metrics.render(), type: 'text/plain; version=0.0.4' };
+      default:
+        return { route: 'unknown', status: 404, body: { error: `no route ${path}`, fix: 'use POST /v1/predict, GET /v1/models, /healthz, /readyz or /metrics' } };
+    }
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = performance.now();
+    let reply: Reply & { route: string };
+    try {
+      reply = await route(req);
+    } catch (err) {
+      if (err instanceof BadRequest) reply = { route: 'predict', status: err.status, body: { error: err.message, fix: err.fix } };
+      else {
+        log.error({ err }, 'request failed');
+        reply = { route: 'error', status: 500, body: { error: 'internal error; see the service log' } };
+      }
+    }
+    const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+    // a body the client never finished sending is not read further: close the connection after this reply
+    if (reply.status === 413) res.setHeader('connection', 'close');
+    res.writeHead(reply.status, { 'content-type': reply.type ?? 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+    metrics.observe(reply.route, reply.status, (performance.now() - started) / 1_000);
+  };
+
+  const server = createHttpServer((req, res) => void handle(req, res));
+  return {
+    server,
+    listen: (port, host = '127.0.0.1') =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve(server.address() as AddressInfo));
+      }),
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await closed;
+      await models.close();
+    },
+  };
+}
