@@ -113,7 +113,12 @@ describe.runIf(enabled)('docker-compose.yml topology', () => {
 
   it('rt-polarity produced from the host reaches the trainer, which publishes 2 versions', async () => {
     await timed('firstWave', async () => {
-      await produceWave(WAVES[0]!);
+      // in two halves: a trainer that drained the whole wave before its first candidate
+      // (one every 20 s) would have nothing new for a second version
+      const half = Math.floor(WAVES[0]! / 2);
+      await produceWave(half);
+      await newVersion(0, 'the first model version');
+      await produceWave(WAVES[0]! - half);
       await newVersion(1, 'the second model version');
     });
     subscription = await subscribeModels({ kafka, topic: topology.stages.find((s) => s.kind === 'train')!.output, model: 'sentiment' }, (m) => swaps.push(m.version));
