@@ -35,7 +35,7 @@ export interface RoutedBatch {
 /** Where a record read by the stage can be found again: its topic and offset. */
 export type OriginOf = (topic: string, offset: number) => { topic: string; offset: number };
 
-export function deadLetter(options: { stage: string; code: string; message: string; topic: string; partition: number; source: ConsumedMessage; now: number }): DeadLetter {
+function deadLetter(options: { stage: string; code: string; message: string; topic: string; partition: number; source: ConsumedMessage; now: number }): DeadLetter {
   return {
     stage: options.stage,
     errorCode: options.code,

@@ -35,8 +35,8 @@ export function addCounters(a: StageCounters, b: StageCounters): StageCounters {
   };
 }
 
-export function countReason(c: StageCounters, reason: string): void {
-  c.reasons[reason] = (c.reasons[reason] ?? 0) + 1;
+export function countReason(c: StageCounters, reason: string, times = 1): void {
+  c.reasons[reason] = (c.reasons[reason] ?? 0) + times;
 }
 
 /** True when every input record is accounted for. */

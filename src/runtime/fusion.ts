@@ -8,7 +8,7 @@
  */
 import type { ConsumedBatch, ConsumedMessage, KafkaPort, OutgoingMessage } from '../kafka/index.js';
 import type { StageConfig, Topology } from '../topology/index.js';
-import type { OriginOf } from './process-batch.js';
+import type { OriginOf } from './batch-outcome.js';
 
 /**
  * A record handed to a fused stage gets a position that a replay reproduces: its origin

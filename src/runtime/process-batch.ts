@@ -8,8 +8,6 @@ import { countReason } from './counters.js';
 import { traceStep } from '../telemetry/index.js';
 import { BatchOutcome, type OriginOf, type RoutedBatch, type StageRoutes } from './batch-outcome.js';
 
-export { deadLetter, type OriginOf, type RoutedBatch, type StageRoutes } from './batch-outcome.js';
-
 export interface ProcessOptions<O, S extends StageState | undefined> {
   stage: StageDescriptor<O, S, StageInput>;
   options: O;
@@ -85,7 +83,7 @@ export function processBatch<O, S extends StageState | undefined>(batch: Consume
  * emission is the record's fate; later `out`s are generated copies. `source` is undefined
  * for emissions of a flush, which belong to no record.
  */
-export function routeEmissions(emissions: Emission[], source: ConsumedMessage | undefined, t: BatchOutcome, onEmpty: () => void = () => {}): void {
+function routeEmissions(emissions: Emission[], source: ConsumedMessage | undefined, t: BatchOutcome, onEmpty: () => void = () => {}): void {
   let fated = false;
   const { routes, counters } = t;
   for (const e of emissions) {

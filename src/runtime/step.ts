@@ -2,9 +2,8 @@ import type { Logger } from 'pino';
 import type { ConsumedBatch, KafkaPort, TopicMessages } from '../kafka/index.js';
 import type { ModelVersion } from '../records/types.js';
 import type { StageConfig } from '../topology/index.js';
-import type { RoutedBatch } from './batch-outcome.js';
+import type { OriginOf, RoutedBatch } from './batch-outcome.js';
 import type { StageCounters } from './counters.js';
-import type { OriginOf } from './process-batch.js';
 
 /** What one stage made of a chunk: its routed records plus its changelog and counters. */
 export interface StepResult {

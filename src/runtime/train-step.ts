@@ -7,6 +7,7 @@ import { loadBackend, Trainer, trainerOptions, type TrainerOptions, type TrainRe
 import { statsTopic, type StageConfig } from '../topology/index.js';
 import { BatchOutcome, stageRoutes, type StageRoutes } from './batch-outcome.js';
 import { latestVersion, ModelTopicWriter } from './model-topic.js';
+import { countReason } from './counters.js';
 import { accumulate, freshContext, readStats, statsMessage } from './partition-state.js';
 import { PartitionedStep } from './partitioned-step.js';
 import type { ModelEvents, Step, StepEnv, StepResult, TrainingProgress } from './step.js';
@@ -123,9 +124,9 @@ export class TrainStep extends PartitionedStep<undefined> implements Step {
     for (const span of spans) span.end();
     const { counters } = outcome;
     counters.quarantined += report.skippedNoLabel;
-    if (report.skippedNoLabel > 0) counters.reasons['missing-label'] = (counters.reasons['missing-label'] ?? 0) + report.skippedNoLabel;
+    if (report.skippedNoLabel > 0) countReason(counters, 'missing-label', report.skippedNoLabel);
     counters.duplicates += report.alreadyInModel;
-    if (report.alreadyInModel > 0) counters.reasons['already-in-model'] = (counters.reasons['already-in-model'] ?? 0) + report.alreadyInModel;
+    if (report.alreadyInModel > 0) countReason(counters, 'already-in-model', report.alreadyInModel);
     counters.out += examples.length - report.skippedNoLabel - report.alreadyInModel;
     recordTrainer({ model: this.options.model, loss: report.loss });
     accumulate(ctx, counters, o.nextOffset);

@@ -5,8 +5,8 @@ import { changelogTopic, statsTopic } from '../topology/derived.js';
 import type { AnyStageDescriptor } from '../stages/registry.js';
 import { accumulate, changelogMessages, freshContext, restorePartitions, statsMessage } from './partition-state.js';
 import { PartitionedStep } from './partitioned-step.js';
-import { stageRoutes, type StageRoutes } from './batch-outcome.js';
-import { processBatch, type OriginOf } from './process-batch.js';
+import { stageRoutes, type OriginOf, type StageRoutes } from './batch-outcome.js';
+import { processBatch } from './process-batch.js';
 import type { Step, StepResult } from './step.js';
 
 /**

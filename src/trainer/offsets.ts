@@ -10,24 +10,24 @@ export class OffsetTracker {
   /** Consecutive records mostly share a partition: skip the key string and map lookup. */
   private last: PartitionOffset | undefined;
 
-  observe(topic: string, partition: number, offset: number): void {
+  /**
+   * Takes a record's position into the model. False, and nothing changes, when the model
+   * already holds that offset (Kafka redelivers uncommitted records after a rebalance).
+   */
+  observe(topic: string, partition: number, offset: number): boolean {
     let current = this.last;
     if (!current || current.partition !== partition || current.topic !== topic) {
       const key = `${topic}\u0000${partition}`;
       current = this.next.get(key);
       if (!current) {
-        current = { topic, partition, offset: offset + 1 };
+        current = { topic, partition, offset };
         this.next.set(key, current);
       }
       this.last = current;
     }
-    if (offset + 1 > current.offset) current.offset = offset + 1;
-  }
-
-  /** True when the record at this offset is already in the model (a redelivery after a rebalance). */
-  covers(topic: string, partition: number, offset: number): boolean {
-    const current = this.last && this.last.partition === partition && this.last.topic === topic ? this.last : this.next.get(`${topic}\u0000${partition}`);
-    return current !== undefined && offset < current.offset;
+    if (offset < current.offset) return false;
+    current.offset = offset + 1;
+    return true;
   }
 
   /** Sorted by topic, then partition; copies, safe to publish. */

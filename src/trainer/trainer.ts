@@ -171,11 +171,10 @@ export class Trainer {
     for (const record of records) {
       // Kafka redelivers what was read but not committed when a group rebalances: a
       // record the model already holds is never trained twice
-      if (this.offsets.covers(record.topic, record.partition, record.offset)) {
+      if (!this.offsets.observe(record.topic, record.partition, record.offset)) {
         report.alreadyInModel++;
         continue;
       }
-      this.offsets.observe(record.topic, record.partition, record.offset);
       const review = record.review;
       const label = review.label;
       if (label !== 0 && label !== 1) {

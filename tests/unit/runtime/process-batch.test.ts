@@ -7,7 +7,8 @@ import { decode, encode } from '../../../src/records/index.js';
 import type { RawReview, Review } from '../../../src/records/types.js';
 import { identityHolds } from '../../../src/runtime/counters.js';
 import { FANOUT, fusedOrigin, handOff } from '../../../src/runtime/fusion.js';
-import { processBatch, type OriginOf, type RoutedBatch, type StageRoutes } from '../../../src/runtime/process-batch.js';
+import type { OriginOf, RoutedBatch, StageRoutes } from '../../../src/runtime/batch-outcome.js';
+import { processBatch } from '../../../src/runtime/process-batch.js';
 import type { Emission, StageDescriptor, StageInput } from '../../../src/stages/types.js';
 
 const NOW = 1_700_000_123_000;
