@@ -1,5 +1,6 @@
 import type { Consumer, IHeaders, KafkaMessage } from 'kafkajs';
 import { kafkaCall, originalKafkaError } from './errors.js';
+import { withRetry } from '../util/retry.js';
 import type { ConsumedBatch, ConsumedMessage, Headers, PartitionOffsetCommit } from './types.js';
 
 export interface ConsumerOptions {
@@ -67,8 +68,11 @@ export class ConsumerPort {
 
   async run(handler: BatchHandler): Promise<void> {
     await kafkaCall(`connect consumer ${this.options.groupId}`, () => this.consumer.connect());
-    await kafkaCall(`subscribe ${this.options.topics.join(',')}`, () =>
-      this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? true }),
+    // a topic created a moment ago may not be in every broker's metadata yet
+    // (UNKNOWN_TOPIC_OR_PARTITION, retriable): subscribing again a little later succeeds
+    await withRetry(
+      () => kafkaCall(`subscribe ${this.options.topics.join(',')}`, () => this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? true })),
+      { attempts: 8, baseMs: 200, maxMs: 2_000 },
     );
     await kafkaCall('start consuming', () =>
       this.consumer.run({
