@@ -17,6 +17,8 @@ export interface CliEnvironment {
   tls: boolean;
   tlsCaFile: string | undefined;
   logLevel: string;
+  /** REVIEWFLOW_METRICS: the `--metrics` exporter when the flag is not given (compose sets it). */
+  metrics: string | undefined;
 }
 
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env): CliEnvironment {
@@ -38,6 +40,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): CliEnviro
     tls: env.KAFKA_TLS === '1' || env.KAFKA_TLS === 'true' || Boolean(env.KAFKA_TLS_CA_FILE),
     tlsCaFile: env.KAFKA_TLS_CA_FILE,
     logLevel: env.REVIEWFLOW_LOG_LEVEL ?? env.LOG_LEVEL ?? 'info',
+    metrics: env.REVIEWFLOW_METRICS || undefined,
   });
 }
 
