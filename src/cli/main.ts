@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
 import { BACKEND_PREFERENCES } from '../trainer/options.js';
-import { configureLogging } from '../log.js';
 import { readEnvironment } from './env.js';
 import { DEFAULT_TOPOLOGY } from './context.js';
+import { applyLogging, logOptions, resolveLogging, type LogFlags } from './logging.js';
 import { registerBroker } from './commands/broker.js';
 import { registerConsume } from './commands/consume.js';
 import { registerGenerate } from './commands/generate.js';
@@ -16,20 +16,24 @@ import { registerPredict } from './commands/predict.js';
 import { registerServe } from './commands/serve.js';
 import { registerDemo } from './commands/demo.js';
 
-configureLogging({ level: readEnvironment().logLevel });
+// before the command line is parsed (an error there), the defaults; the flags apply in preAction
+applyLogging(resolveLogging({}, readEnvironment(), process.stderr.isTTY === true));
 
 const program = new Command()
   .name('reviewflow')
   .description('Kafka dataflow stream processor for continuous training on streaming reviews')
   .option('--topology <file>', 'topology file', DEFAULT_TOPOLOGY)
   .option('--otel <exporter>', 'export traces: console or otlp (OTEL_EXPORTER_OTLP_ENDPOINT)')
-  .addOption(new Option('--backend <name>', 'trainer backend (overrides the topology)').choices([...BACKEND_PREFERENCES]))
-  .showHelpAfterError();
+  .addOption(new Option('--backend <name>', 'trainer backend (overrides the topology)').choices([...BACKEND_PREFERENCES]));
+for (const option of logOptions()) program.addOption(option);
+program.showHelpAfterError();
 
-// wire the SDK before any command runs, so every span of the run is exported
+// the logging the flags ask for, and the tracing SDK, before any command runs (so every span of the run is exported)
 let stopOtel: (() => Promise<void>) | undefined;
 program.hook('preAction', async (_program, actionCommand) => {
-  const mode = actionCommand.optsWithGlobals<{ otel?: string }>().otel;
+  const globals = actionCommand.optsWithGlobals<{ otel?: string } & LogFlags>();
+  applyLogging(resolveLogging(globals, readEnvironment(), process.stderr.isTTY === true));
+  const mode = globals.otel;
   if (mode && !stopOtel) {
     const { startOtel } = await import('./otel.js');
     stopOtel = startOtel(mode);

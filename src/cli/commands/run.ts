@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { childLogger } from '../../log.js';
 import { action } from '../action.js';
 import type { CliContext } from '../context.js';
+import { workerLogArgs } from '../logging.js';
 import { emit, note } from '../output.js';
 import { parseIntOption } from '../options.js';
 import { superviseWorkers } from '../supervisor.js';
@@ -56,6 +57,8 @@ async function supervise(o: { stageIds: string[] | undefined; instances: number;
   const main = fileURLToPath(new URL('../main.js', import.meta.url));
   const args = (i: number): string[] => [
     main, 'run', '--topology', o.topologyPath, '--instance-index', String(i),
+    // workers write to our stderr: the same log level and format as ours
+    ...workerLogArgs(),
     ...(o.stageIds ? ['--stages', o.stageIds.join(',')] : []),
     ...(o.fuse !== undefined ? [o.fuse ? '--fuse' : '--no-fuse'] : []),
   ];
