@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
 import { BACKEND_PREFERENCES } from '../trainer/options.js';
-import { configureLogging } from '../log.js';
 import { readEnvironment } from './env.js';
 import { parseMetricsTarget } from './metrics-target.js';
 import { fail, note } from './output.js';
 import { DEFAULT_TOPOLOGY } from './context.js';
+import { applyLogging, logOptions, resolveLogging, type LogFlags } from './logging.js';
 import { registerBroker } from './commands/broker.js';
 import { registerConsume } from './commands/consume.js';
 import { registerGenerate } from './commands/generate.js';
@@ -19,7 +19,8 @@ import { registerServe } from './commands/serve.js';
 import { registerDemo } from './commands/demo.js';
 
 const environment = readEnvironment();
-configureLogging({ level: environment.logLevel });
+// before the command line is parsed (an error there), the defaults; the flags apply in preAction
+applyLogging(resolveLogging({}, environment, process.stderr.isTTY === true));
 
 const program = new Command()
   .name('reviewflow')
@@ -27,14 +28,16 @@ const program = new Command()
   .option('--topology <file>', 'topology file', DEFAULT_TOPOLOGY)
   .option('--otel <exporter>', 'export traces: console or otlp (OTEL_EXPORTER_OTLP_ENDPOINT)')
   .option('--metrics <exporter>', 'export metrics: prometheus[:PORT] (serves /metrics, default port 9464) or otlp (OTEL_EXPORTER_OTLP_ENDPOINT); default REVIEWFLOW_METRICS')
-  .addOption(new Option('--backend <name>', 'trainer backend (overrides the topology)').choices([...BACKEND_PREFERENCES]))
-  .showHelpAfterError();
+  .addOption(new Option('--backend <name>', 'trainer backend (overrides the topology)').choices([...BACKEND_PREFERENCES]));
+for (const option of logOptions()) program.addOption(option);
+program.showHelpAfterError();
 
-// wire the SDKs before any command runs, so every span and count of the run is exported
+// the logging the flags ask for, and the tracing and metrics SDKs, before any command runs (so every span and count of the run is exported)
 let stopOtel: (() => Promise<void>) | undefined;
 let stopMetrics: (() => Promise<void>) | undefined;
 program.hook('preAction', async (_program, actionCommand) => {
-  const opts = actionCommand.optsWithGlobals<{ otel?: string; metrics?: string; instances?: number }>();
+  const opts = actionCommand.optsWithGlobals<{ otel?: string; metrics?: string; instances?: number } & LogFlags>();
+  applyLogging(resolveLogging(opts, environment, process.stderr.isTTY === true));
   try {
     if (opts.otel && !stopOtel) {
       const { startOtel } = await import('./otel.js');

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { childLogger } from '../../log.js';
 import { action } from '../action.js';
 import type { CliContext } from '../context.js';
+import { workerLogArgs } from '../logging.js';
 import { emit, note } from '../output.js';
 import { parseIntOption } from '../options.js';
 import { parseMetricsTarget, workerMetricsTarget } from '../metrics-target.js';
@@ -75,6 +76,8 @@ async function supervise(o: { stageIds: string[] | undefined; instances: number;
     ...(o.globals.backend ? ['--backend', o.globals.backend] : []),
     ...(o.globals.otel ? ['--otel', o.globals.otel] : []),
     ...(metrics ? ['--metrics', workerMetricsTarget(metrics, i)] : []),
+    // workers write to our stderr: the same log level and format as ours
+    ...workerLogArgs(),
     ...(o.stageIds ? ['--stages', o.stageIds.join(',')] : []),
     ...(o.fuse !== undefined ? [o.fuse ? '--fuse' : '--no-fuse'] : []),
   ];
