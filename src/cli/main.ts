@@ -17,6 +17,7 @@ import { registerModels } from './commands/models.js';
 import { registerPredict } from './commands/predict.js';
 import { registerServe } from './commands/serve.js';
 import { registerDemo } from './commands/demo.js';
+import { registerAcls } from './commands/acls.js';
 
 const environment = readEnvironment();
 // before the command line is parsed (an error there), the defaults; the flags apply in preAction
@@ -67,6 +68,7 @@ registerModels(program);
 registerPredict(program);
 registerServe(program);
 registerDemo(program);
+registerAcls(program);
 
 await program.parseAsync(process.argv);
 await stopOtel?.();
