@@ -22,16 +22,16 @@ function defaultActor(): string {
 }
 
 /** Reads the model topic, moves the label to the version `choose` picks, and prints the label record. */
-async function move(ctx: CliContext, opts: MoveOptions, action: 'label' | 'rollback', choose: (o: { retained: number[]; current: ModelLabel | undefined; model: string }) => number): Promise<void> {
+async function move(ctx: CliContext, opts: MoveOptions, why: 'label' | 'rollback', choose: (o: { retained: number[]; current: ModelLabel | undefined; model: string }) => number): Promise<void> {
   const label = checkLabelName(opts.label);
   const { topic, model } = trainerFor(ctx, opts.model);
   const { loaded, index } = await readModelHistory(ctx.kafka, topic, model);
   const retained = (loaded.get(model) ?? []).map((l) => l.manifest.version);
   const current = index.labels(model).get(label);
   const version = choose({ retained, current, model });
-  const record = moveLabel(current, { model, label, version, action, by: opts.by, at: Date.now(), reason: opts.reason ?? null });
+  const record = moveLabel(current, { model, label, version, action: why, by: opts.by, at: Date.now(), reason: opts.reason ?? null });
   await publishLabel(ctx.kafka, topic, record);
-  emit({ model, label, version, previous: current?.version ?? null, action, by: record.by, at: new Date(record.at).toISOString(), reason: record.reason, retained, topic });
+  emit({ model, label, version, previous: current?.version ?? null, action: why, by: record.by, at: new Date(record.at).toISOString(), reason: record.reason, retained, topic });
 }
 
 export function registerLabelCommands(models: Command): void {
