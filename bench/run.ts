@@ -4,7 +4,7 @@
  * the whole topology's compute ceiling (no Kafka), prints one table and writes
  * bench/results.json (machine, versions, each figure with its same-run baseline and ratio).
  *
- *   npm run build && node dist/bench/run.js [--quick] [--only kafka,e2e,scaling,subscriber,codec,stages,ceiling,trainer]
+ *   npm run build && node dist/bench/run.js [--quick] [--only kafka,e2e,scaling,subscriber,serve,codec,stages,ceiling,trainer]
  *
  * KAFKA_BROKERS (comma-separated) uses an existing cluster; otherwise the embedded broker
  * under .reviewflow/bench-broker is started, and stopped at the end if this run started it.
@@ -19,14 +19,15 @@ import { benchComputeCeiling, type ComputeCeilingResult } from './compute-ceilin
 import { benchEndToEnd, type EndToEndResult, type LatencyResult, type MaxRateResult } from './e2e.js';
 import { benchKafkaThroughput, type KafkaThroughputResult } from './kafka-throughput.js';
 import { benchScaling, type ScalingResult } from './scaling.js';
+import { benchServe, type ServeBenchResult } from './serve.js';
 import { benchSubscriber } from './subscriber.js';
 import { benchPureStages, benchWordnetLoad, type PureStageResult } from './stages-pure.js';
 import { benchTrainer, parseExecutorArgs } from './trainer.js';
 import { parseDatasetArgs } from './trainer/datasets.js';
 
-const BENCHES = ['kafka', 'e2e', 'scaling', 'subscriber', 'codec', 'stages', 'ceiling', 'trainer'] as const;
+const BENCHES = ['kafka', 'e2e', 'scaling', 'subscriber', 'serve', 'codec', 'stages', 'ceiling', 'trainer'] as const;
 /** The benches that need a broker: run inside one withBroker. */
-const BROKER_BENCHES: readonly Bench[] = ['kafka', 'e2e', 'scaling', 'subscriber'];
+const BROKER_BENCHES: readonly Bench[] = ['kafka', 'e2e', 'scaling', 'subscriber', 'serve'];
 type Bench = (typeof BENCHES)[number];
 
 interface Figure {
@@ -146,6 +147,27 @@ function scalingFigures(s: ScalingResult, raw: { name: string; value: number } |
     { bench: 'scaling', name: 'clean, 1 worker process (run --instances 1), spawn → lag 0', value: one.recordsPerSec, unit: 'records/s', ...(raw ? { baseline: raw, ratio: one.recordsPerSec / raw.value } : {}), note: `${s.records} records, ${s.partitions} partitions; steady ${Math.round(one.steadyRecordsPerSec)} records/s` },
     { bench: 'scaling', name: 'clean, 2 worker processes (run --instances 2), spawn → lag 0', value: two.recordsPerSec, unit: 'records/s', baseline: first, ratio: s.speedup, note: `steady ${Math.round(two.steadyRecordsPerSec)} records/s (${s.steadySpeedup.toFixed(2)}× steady); join ${two.joinSeconds.toFixed(1)} s` },
   ];
+}
+
+/** serve's requests/s and latency per texts-per-request, each against the bare http anchor of the same settings and run. */
+function serveFigures(r: ServeBenchResult): Figure[] {
+  const figures: Figure[] = [];
+  for (const arriving of [true, false]) {
+    for (const n of [1, 32]) {
+      const find = (server: string) => r.passes.find((p) => p.textsPerRequest === n && p.versionsArriving === arriving && p.server === server);
+      const ours = find('reviewflow serve');
+      const anchor = find('bare node http (constant)');
+      if (!ours || !anchor) continue;
+      const when = arriving ? 'versions arriving' : 'no new versions';
+      const settings = `${r.connections} connections, ${r.seconds} s, autocannon`;
+      // autocannon's latencies are whole milliseconds: a 0 ms anchor has no ratio
+      const vs = (name: string, mine: number, theirs: number): Pick<Figure, 'baseline' | 'ratio'> => ({ baseline: { name: `bare node http (constant), ${name}`, value: theirs }, ...(theirs > 0 ? { ratio: mine / theirs } : {}) });
+      figures.push({ bench: 'serve', name: `serve, ${n} text(s)/request, ${when}: requests/s`, value: ours.requestsPerSec, unit: 'req/s', ...vs('requests/s', ours.requestsPerSec, anchor.requestsPerSec), note: `${settings}; ${Math.round(ours.requestsPerSec * n)} texts/s; ${ours.requests} requests, ${ours.failed} failed (anchor ${anchor.failed}); ${ours.swaps ?? 0} versions swapped in during the pass` });
+      figures.push({ bench: 'serve', name: `serve, ${n} text(s)/request, ${when}: latency p50`, value: ours.p50Ms, unit: 'ms', ...vs('p50', ours.p50Ms, anchor.p50Ms) });
+      figures.push({ bench: 'serve', name: `serve, ${n} text(s)/request, ${when}: latency p99`, value: ours.p99Ms, unit: 'ms', ...vs('p99', ours.p99Ms, anchor.p99Ms) });
+    }
+  }
+  return figures;
 }
 
 function codecFigures(results: BenchResult[]): Figure[] {
@@ -301,6 +323,14 @@ async function main(): Promise<void> {
           const sc = await benchScaling({ brokers: b.brokers.join(','), records: args.quick ? 10_000 : 50_000 });
           raw['scaling'] = sc;
           figures.push(...scalingFigures(sc, rawBaseline));
+        });
+      }
+      if (args.only.has('serve')) {
+        step('serve: HTTP predictions while versions arrive, against a bare node http server');
+        await orFailedFigure('serve', figures, raw, async () => {
+          const result = await benchServe({ brokers: b.brokers, quick: args.quick });
+          raw['serve'] = result;
+          figures.push(...serveFigures(result));
         });
       }
       if (args.only.has('subscriber')) {

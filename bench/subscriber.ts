@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { KafkaPort } from '../src/kafka/index.js';
 import { subscribeModels } from '../src/subscription/subscribe.js';
 import { encode } from '../src/records/index.js';
-import type { Review } from '../src/records/types.js';
+import { acceptedReview } from './accepted-review.js';
 import { Pipeline } from '../src/runtime/pipeline.js';
 import { loadTopology, namespaced, topicSpecs } from '../src/topology/index.js';
 
@@ -21,20 +21,6 @@ export interface SubscriberLatencyResult {
   latencyMs: { p50: number; max: number; all: number[] };
 }
 
-function review(i: number): Review {
-  const label = i % 2;
-  return {
-    id: `sub-${i}`,
-    text: `item ${i} was ${label ? 'wonderful and sturdy' : 'awful and flimsy'} after ${i % 17} weeks`,
-    label,
-    source: 'bench',
-    ingestedAt: Date.now(),
-    augmented: false,
-    parentId: null,
-    lineage: { sourceTopic: 'raw', sourcePartition: 0, sourceOffset: i, stages: [] },
-    redactions: { email: 0, phone: 0, url: 0, card: 0, iban: 0, ip: 0 },
-  };
-}
 
 export async function benchSubscriber(options: { brokers: string[]; versions?: number }): Promise<SubscriberLatencyResult> {
   const wanted = options.versions ?? 10;
@@ -53,7 +39,7 @@ export async function benchSubscriber(options: { brokers: string[]; versions?: n
   await producer.connect();
   // one version per 1,000 examples (held-out ids excluded): feed slowly, so versions are apart
   for (let i = 0; created.size < wanted && i < wanted * 3; i++) {
-    const messages = Array.from({ length: 1_200 }, (_, k) => ({ key: `k${i}-${k}`, value: encode('review', review(i * 1_200 + k)) }));
+    const messages = Array.from({ length: 1_200 }, (_, k) => ({ key: `k${i}-${k}`, value: encode('review', acceptedReview(i * 1_200 + k, 'sub')) }));
     await producer.send([{ topic: train.input, messages }]);
     await new Promise((r) => setTimeout(r, 1_000));
   }

@@ -2,7 +2,7 @@
 export { KafkaPort, type KafkaSettings } from './kafka/index.js';
 export { IngestProducer, readRecords, validateReview, type IngestProducerOptions } from './ingest/index.js';
 export { subscribeModels, type ModelSubscription, type SubscribeOptions } from './subscription/subscribe.js';
-export { Predictor, ModelSlot } from './models/index.js';
+export { Predictor, ModelSlot, type Follow } from './models/index.js';
 export { createServer, type PredictionService, type PredictionServiceOptions } from './serve/prediction-server.js';
 export { loadTopology, parseTopology, namespaced, topicSpecs, toMermaid, type Topology } from './topology/index.js';
 export { StageRunner } from './runtime/stage-runner.js';

@@ -1,10 +1,10 @@
 import { ErrorCode, hasCode } from '../errors.js';
 import { decodeAny } from '../records/index.js';
-import type { ModelChunk, ModelVersion } from '../records/types.js';
+import type { ModelChunk, ModelLabel, ModelVersion } from '../records/types.js';
 import { assembleWeights } from './chunks.js';
 import { loadModel, type LoadedModel } from './loaded-model.js';
 
-export type ModelUpdateRecord = { kind: 'manifest'; value: ModelVersion } | { kind: 'chunk'; value: ModelChunk };
+export type ModelUpdateRecord = { kind: 'manifest'; value: ModelVersion } | { kind: 'chunk'; value: ModelChunk } | { kind: 'label'; value: ModelLabel };
 
 /** Decodes one model-topic record's value into what the assembler takes; undefined for tombstones. */
 export function toUpdateRecord(value: Buffer | null): ModelUpdateRecord | undefined {
@@ -12,6 +12,7 @@ export function toUpdateRecord(value: Buffer | null): ModelUpdateRecord | undefi
   const decoded = decodeAny(value);
   if (decoded.name === 'model-version') return { kind: 'manifest', value: decoded.value };
   if (decoded.name === 'model-chunk') return { kind: 'chunk', value: decoded.value };
+  if (decoded.name === 'model-label') return { kind: 'label', value: decoded.value };
   return undefined;
 }
 
@@ -30,6 +31,11 @@ export interface AssemblerOptions {
   model?: string;
   /** Incomplete versions kept per model before the oldest is dropped. Default 4. */
   maxPendingVersions?: number;
+  /**
+   * Assemble every complete version, not only those newer than the latest loaded one:
+   * a subscriber following a label may have to go back to an older version.
+   */
+  everyVersion?: boolean;
 }
 
 interface PendingVersion {
@@ -51,18 +57,21 @@ interface ModelState {
 export class ModelAssembler {
   private readonly only: string | undefined;
   private readonly maxPending: number;
+  private readonly everyVersion: boolean;
   private readonly models = new Map<string, ModelState>();
 
   constructor(options: AssemblerOptions = {}) {
     this.only = options.model;
     this.maxPending = options.maxPendingVersions ?? 4;
+    this.everyVersion = options.everyVersion ?? false;
   }
 
   add(record: ModelUpdateRecord): AssembleResult {
     const { model, version } = record.value;
+    if (record.kind === 'label') return { kind: 'skipped', model, version, reason: 'a label record, not part of a version' };
     if (this.only !== undefined && model !== this.only) return { kind: 'skipped', model, version, reason: `not model ${this.only}` };
     const state = this.stateOf(model);
-    if (version <= state.latestLoaded) {
+    if (!this.everyVersion && version <= state.latestLoaded) {
       return { kind: 'skipped', model, version, reason: `version ${version} is not newer than loaded version ${state.latestLoaded}` };
     }
     return record.kind === 'chunk' ? this.addChunk(state, record.value) : this.addManifest(state, record.value);
@@ -107,8 +116,8 @@ export class ModelAssembler {
       if (!hasCode(err, ErrorCode.MODEL_CORRUPT)) throw err;
       return { kind: 'ignored', model, version, reason: err.message };
     }
-    state.latestLoaded = version;
-    for (const v of state.pending.keys()) if (v <= version) state.pending.delete(v);
+    state.latestLoaded = Math.max(state.latestLoaded, version);
+    if (!this.everyVersion) for (const v of state.pending.keys()) if (v <= version) state.pending.delete(v);
     return { kind: 'loaded', model: loaded };
   }
 

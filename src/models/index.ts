@@ -9,3 +9,7 @@ export { ModelSlot, type SlotPredictions } from './slot.js';
 export { tokenize } from './tokenizer.js';
 export { denseWeights, deserializeWeights, serializeWeights, type WeightsSource } from './weights-format.js';
 export type { DenseTrainingState, ModelWeights, TrainingState, WeightEncoding } from './weights-types.js';
+export { checkLabelName, describeFollow, LABEL_HISTORY, moveLabel, parseFollow, requireRetained, rollbackTarget, type Follow, type LabelMoveInput, type RollbackInput } from './labels.js';
+export { modelKeys, parseModelKey, type ModelKey } from './topic-keys.js';
+export { ModelTopicIndex, versionsToDrop } from './topic-index.js';
+export { ModelFollower, type FollowerOptions } from './follower.js';

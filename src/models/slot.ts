@@ -9,7 +9,8 @@ export interface SlotPredictions {
 }
 
 /**
- * Holds the predictor in use and swaps in newer versions atomically. Every predict call
+ * Holds the predictor in use and swaps in newer versions (or, for a label, the labelled
+ * one) atomically. Every predict call
  * reads the slot once, so one call is always served by exactly one version.
  */
 export class ModelSlot {
@@ -25,6 +26,14 @@ export class ModelSlot {
     if (current && current.manifest.model === next.manifest.model && current.version >= next.version) return false;
     this.predictor = next;
     return true;
+  }
+
+  /**
+   * Installs `next` whatever its version: a label moved to it. Following a label is the
+   * one case where going back to an older version is right (a rollback).
+   */
+  moveTo(next: Predictor): void {
+    this.predictor = next;
   }
 
   predict(texts: readonly string[]): SlotPredictions {

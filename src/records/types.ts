@@ -141,3 +141,21 @@ export interface ModelChunk {
   count: number;
   data: Buffer;
 }
+
+/** One earlier target of a label, kept in the label record (newest first). */
+export interface ModelLabelMove {
+  version: number;
+  /** `label` (set by hand) or `rollback`. */
+  action: string;
+  by: string;
+  at: number;
+}
+
+/** models.updates: where a label of a model points, keyed `<model>/label/<label>`. */
+export interface ModelLabel extends ModelLabelMove {
+  model: string;
+  label: string;
+  reason: string | null;
+  /** Earlier targets, newest first and bounded: compaction keeps only the newest record. */
+  history: ModelLabelMove[];
+}

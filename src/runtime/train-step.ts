@@ -73,7 +73,7 @@ export class TrainStep extends PartitionedStep<undefined> implements Step {
     // SHA-256, so readers never load a half-written one whatever the delivery mode.
     this.producer = this.env.kafka.producer();
     await this.producer.connect();
-    this.writer = new ModelTopicWriter(this.producer, this.stage.output, this.log);
+    this.writer = new ModelTopicWriter({ producer: this.producer, kafka: this.env.kafka, topic: this.stage.output, log: this.log, keepVersions: this.options.keepVersions });
     // a quiet stream still gets its candidate after publishEveryMs
     this.timer = setInterval(() => void this.considerCandidate(), Math.max(1_000, Math.floor(this.options.publishEveryMs / 4)));
   }
@@ -83,6 +83,7 @@ export class TrainStep extends PartitionedStep<undefined> implements Step {
     // drain: what was trained since the last version is published, not lost with the process
     await this.considerCandidate({ final: true });
     this.closed = true;
+    await this.writer?.settled();
     await this.producer?.disconnect();
     this.trainer?.dispose();
     this.log.info({ published: this.published, rejected: this.rejected }, 'trainer stopped');

@@ -13,9 +13,13 @@ export interface PredictionServiceOptions extends SubscribeOptions {
 }
 
 export interface PredictionService {
-  /** The HTTP server; not listening until `listen`. Mount it, or call listen. */
+  /** The HTTP server; not listening until `listen`. */
   readonly server: Server;
+  /** The request handler, to mount in an HTTP server of yours instead of calling `listen`. */
+  handle(req: IncomingMessage, res: ServerResponse): void;
   listen(port: number, host?: string): Promise<AddressInfo>;
+  /** Resolves with the first version loaded (see `ModelSubscription.ready`). */
+  ready(timeoutMs?: number): Promise<ModelVersion>;
   /** Stops accepting, finishes the requests in flight, then leaves the model topic. */
   close(): Promise<void>;
 }
@@ -93,18 +97,24 @@ export async function createServer(o: PredictionServiceOptions): Promise<Predict
     metrics.observe(reply.route, reply.status, (performance.now() - started) / 1_000);
   };
 
-  const server = createHttpServer((req, res) => void handle(req, res));
+  const handler = (req: IncomingMessage, res: ServerResponse): void => void handle(req, res);
+  const server = createHttpServer(handler);
   return {
     server,
+    handle: handler,
+    ready: (timeoutMs) => models.ready(timeoutMs),
     listen: (port, host = '127.0.0.1') =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => resolve(server.address() as AddressInfo));
       }),
     close: async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      await closed;
+      // mounted elsewhere, this server never listened: only the subscription is left to close
+      if (server.listening) {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await closed;
+      }
       await models.close();
     },
   };

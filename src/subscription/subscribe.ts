@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { ErrorCode, ReviewflowError, describeError } from '../errors.js';
+import { ErrorCode, ReviewflowError, describeError, fatal } from '../errors.js';
 import type { ConsumedMessage, ConsumerPort, KafkaPort } from '../kafka/index.js';
 import { childLogger } from '../log.js';
 import type { ModelVersion } from '../records/types.js';
-import { ModelAssembler, toUpdateRecord, type ModelUpdateRecord } from '../models/assembler.js';
-import { Predictor } from '../models/predictor.js';
+import { toUpdateRecord, type ModelUpdateRecord } from '../models/assembler.js';
+import { ModelFollower } from '../models/follower.js';
+import { describeFollow, parseFollow, type Follow } from '../models/labels.js';
 import { ModelSlot, type SlotPredictions } from '../models/slot.js';
 import { prepareForPrediction } from '../models/prepare.js';
 
@@ -13,34 +14,64 @@ export interface SubscribeOptions {
   kafka: KafkaPort;
   /** The model-update topic, `models.updates` in the default topology. */
   topic: string;
-  /** Only this model's versions; every model when omitted. */
+  /** Only this model's versions; every model when omitted (required to follow a label). */
   model?: string;
-  /** Pin one version instead of following the newest. */
+  /**
+   * What to serve: `'latest'` (default: the newest verified version), a label such as
+   * `'stable'` (its version, also when a rollback moves it back), or a version number.
+   */
+  follow?: string | number;
+  /** Pin one version: the same as `follow: version`. */
   version?: number;
   logger?: Logger;
 }
 
 export interface ModelSubscription {
-  /** Predicts with the newest verified version (texts cleaned as in training); one call never mixes versions. */
+  /** Predicts with the version followed (texts cleaned as in training); one call never mixes versions. */
   predict(texts: readonly string[]): SlotPredictions;
   current(): ModelVersion | undefined;
-  /** Resolves with the first version loaded (or the pinned one). */
+  /** Resolves with the first version loaded (the pinned or labelled one, when following those). */
   ready(timeoutMs?: number): Promise<ModelVersion>;
   close(): Promise<void>;
 }
 
 
+/** The one thing to follow, from `follow` or the older `version` option. */
+export function followOf(options: Pick<SubscribeOptions, 'follow' | 'version' | 'model'>): Follow {
+  if (options.follow !== undefined && options.version !== undefined && String(options.follow) !== String(options.version)) {
+    throw fatal(ErrorCode.INVALID_INPUT, `follow ${options.follow} and version ${options.version} disagree`, { hint: 'give one of them' });
+  }
+  const follow = parseFollow(options.follow ?? options.version ?? 'latest');
+  if (follow.kind === 'label' && options.model === undefined) {
+    throw fatal(ErrorCode.INVALID_INPUT, `following label ${follow.label} needs a model name: labels belong to one model`, { hint: 'pass model (the CLI: --model M)' });
+  }
+  return follow;
+}
+
 /**
  * Follows the model-update topic from its beginning (it is compacted, so the latest
- * version is always there), assembles and verifies versions, and swaps each verified
- * one in atomically. Incomplete or corrupt versions are skipped with a warning.
+ * version and every label are always there), assembles and verifies versions, and swaps
+ * in the one followed atomically: each newer version, or the version a label points to
+ * whenever the label moves. Incomplete or corrupt versions are skipped with a warning.
  */
 export async function subscribeModels(options: SubscribeOptions, onModel?: (manifest: ModelVersion) => void): Promise<ModelSubscription> {
   const log = options.logger ?? childLogger({ component: 'subscriber', topic: options.topic });
-  const assembler = new ModelAssembler(options.model ? { model: options.model } : {});
+  const follow = followOf(options);
   const slot = new ModelSlot();
   const waiters: Array<(m: ModelVersion) => void> = [];
   const consumer: ConsumerPort = options.kafka.consumer({ groupId: `reviewflow-subscriber-${randomUUID()}`, topics: [options.topic], fromBeginning: true, maxWaitTimeMs: 100 });
+
+  const follower = new ModelFollower({
+    follow,
+    ...(options.model !== undefined ? { model: options.model } : {}),
+    slot,
+    onWarning: (details, message) => log.warn(details, message),
+    onInstall: (manifest, why) => {
+      log.info({ model: manifest.model, version: manifest.version, why, follow: describeFollow(follow) }, 'model version loaded');
+      onModel?.(manifest);
+      for (const w of waiters.splice(0)) w(manifest);
+    },
+  });
 
   const accept = (m: ConsumedMessage): void => {
     let record: ModelUpdateRecord | undefined;
@@ -50,16 +81,7 @@ export async function subscribeModels(options: SubscribeOptions, onModel?: (mani
       log.warn({ offset: m.offset, err: describeError(err) }, 'undecodable record on the model topic; skipped');
       return;
     }
-    if (!record) return;
-    if (options.version !== undefined && record.value.version !== options.version) return;
-    const result = assembler.add(record);
-    if (result.kind === 'ignored') log.warn({ model: result.model, version: result.version, reason: result.reason }, 'model version ignored');
-    if (result.kind !== 'loaded') return;
-    const predictor = Predictor.fromLoaded(result.model);
-    if (!slot.offer(predictor)) return;
-    log.info({ model: predictor.manifest.model, version: predictor.version }, 'model version loaded');
-    onModel?.(predictor.manifest);
-    for (const w of waiters.splice(0)) w(predictor.manifest);
+    follower.accept(m.key, record);
   };
 
   await consumer.run(async (batch) => {

@@ -53,6 +53,11 @@ const schema = z
     acceptMargin: z.number().min(0).max(1).default(0.01),
     /** Encoding of the published scoring weights (the training state is always float32). */
     compression: z.enum(['float16', 'int8', 'float32']).default('float16'),
+    /**
+     * Newest versions kept loadable on the model topic (for labels and rollback); older
+     * ones are tombstoned unless a label points to them.
+     */
+    keepVersions: z.number().int().min(1).max(1_000).default(5),
     /** Largest chunk of weights in one record (stay below the topic's max.message.bytes). */
     maxChunkBytes: z.number().int().min(1024).max(100_000_000).default(900_000),
   })

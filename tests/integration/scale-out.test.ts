@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectStatus } from '../../src/runtime/status.js';
 import { generateReviews } from '../../src/generate/index.js';
 import { IngestProducer } from '../../src/ingest/index.js';
@@ -9,7 +8,7 @@ import type { RawReview } from '../../src/records/types.js';
 import type { CleanOptions } from '../../src/stages/clean.js';
 import { cleanText } from '../../src/text/normalize-text.js';
 import type { Topology } from '../../src/topology/index.js';
-import { CLI, writeTopologyFile } from '../helpers/cli.js';
+import { spawnCli, writeTopologyFile, type CliProcess } from '../helpers/cli.js';
 import { dropTopology, testKafka, testTopology } from '../helpers/kafka.js';
 import { topicCount } from '../helpers/pipeline.js';
 import { pidAlive } from '../helpers/process.js';
@@ -39,24 +38,10 @@ afterAll(async () => {
   await dropTopology(kafka, topology);
 });
 
-interface Supervised {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
+type Supervised = CliProcess;
 
 function startSupervisor(topologyFile: string, o: { brokers?: string; extra?: string[] } = {}): Supervised {
-  const child = spawn(process.execPath, [CLI, 'run', '--topology', topologyFile, '--stages', 'clean', '--instances', '2', ...(o.extra ?? [])], {
-    env: { ...process.env, KAFKA_BROKERS: o.brokers ?? inject('kafkaBrokers'), REVIEWFLOW_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+  return spawnCli(['run', '--topology', topologyFile, '--stages', 'clean', '--instances', '2', ...(o.extra ?? [])], o.brokers ? { brokers: o.brokers } : {});
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> {

@@ -1,11 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { encode } from '../../src/records/index.js';
-import { Pipeline } from '../../src/runtime/pipeline.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Topology } from '../../src/topology/index.js';
-import { CLI, writeTopologyFile } from '../helpers/cli.js';
-import { acceptedReview } from '../helpers/accepted-reviews.js';
+import { writeTopologyFile } from '../helpers/cli.js';
+import { startServe, type ServeProcess } from '../helpers/serve-process.js';
+import { publishVersions } from '../helpers/publish-versions.js';
 import { dropTopology, testKafka, testTopology } from '../helpers/kafka.js';
 
 /**
@@ -14,31 +12,11 @@ import { dropTopology, testKafka, testTopology } from '../helpers/kafka.js';
  */
 const kafka = testKafka();
 let topology: Topology;
-let serve: { child: ChildProcess; stderr: () => string; stdout: () => string; exited: Promise<number | null> } | undefined;
+let serve: ServeProcess | undefined;
 let base = '';
 
-async function produceAccepted(from: number, count: number): Promise<void> {
-  const train = topology.stages.find((s) => s.id === 'train')!;
-  const producer = kafka.producer();
-  await producer.connect();
-  await producer.send([{ topic: train.input, messages: Array.from({ length: count }, (_, k) => ({ key: `serve-${from + k}`, value: encode('review', acceptedReview(from + k, 'serve')) })) }]);
-  await producer.disconnect();
-}
-
 /** Trains until the trainer published `versions` more versions. */
-async function publish(versions: number, from: number): Promise<void> {
-  let published = 0;
-  const pipeline = new Pipeline({ kafka, topology, stages: ['train'], instance: `serve-${from}`, onModelPublished: () => published++ });
-  await pipeline.start();
-  try {
-    // a tenth of the records is the holdout: 1,250 per version leaves over 1,000 to train on
-    await produceAccepted(from, versions * 1_250);
-    const deadline = Date.now() + 90_000;
-    while (published < versions && Date.now() < deadline) await sleep(200);
-  } finally {
-    await pipeline.stop();
-  }
-}
+const publish = (versions: number, from: number): Promise<void> => publishVersions({ kafka, topology, versions, from, tag: 'serve' });
 
 const post = (body: string, type = 'application/json'): Promise<Response> => fetch(`${base}/v1/predict`, { method: 'POST', headers: { 'content-type': type }, body });
 const texts = (list: string[]): string => JSON.stringify({ texts: list });
@@ -48,32 +26,12 @@ beforeAll(async () => {
     ...t,
     stages: t.stages.map((s) => (s.id === 'train' ? { ...s, batchSize: 500, options: { ...s.options, buckets: 65_536, publishEveryExamples: 1_000, publishEveryMs: 600_000 } } : s)),
   }));
-  const child = spawn(process.execPath, [CLI, 'serve', '--topology', writeTopologyFile(topology), '--port', '0', '--max-texts', '8', '--max-text-chars', '200'], {
-    env: { ...process.env, KAFKA_BROKERS: inject('kafkaBrokers'), REVIEWFLOW_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  serve = { child, stdout: () => stdout, stderr: () => stderr, exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))) };
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const match = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
-    if (match) {
-      base = match[1]!;
-      break;
-    }
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`serve did not start: ${stderr}`);
-    await sleep(100);
-  }
+  serve = await startServe(['--topology', writeTopologyFile(topology), '--max-texts', '8', '--max-text-chars', '200']);
+  base = serve.base;
 }, 90_000);
 
 afterAll(async () => {
-  if (serve && serve.child.exitCode === null) {
-    serve.child.kill('SIGKILL');
-    await serve.exited;
-  }
+  await serve?.kill();
   await dropTopology(kafka, topology);
 });
 

@@ -5,12 +5,25 @@ import type { ModelVersion } from '../../records/types.js';
 import type { KindRegistry } from '../../runtime/kinds.js';
 import type { StageConfig, Topology } from '../../topology/index.js';
 import { action } from '../action.js';
+import type { CliContext } from '../context.js';
+import { registerLabelCommands } from './model-labels.js';
 import { emit } from '../output.js';
 
 export function trainerStages(topology: Topology, kinds: KindRegistry): StageConfig[] {
   const trainers = kinds.trainingStages(topology.stages);
   if (trainers.length === 0) throw new ReviewflowError(ErrorCode.INVALID_TOPOLOGY, `${topology.file} has no train stage, so no model topic`, { retriable: false, hint: 'add a stage with kind: train' });
   return trainers;
+}
+
+/** The trainer publishing `model` (default: the first trainer's model), and the model's topic. */
+export function trainerFor(ctx: CliContext, model: string | undefined): { topic: string; model: string } {
+  const stages = trainerStages(ctx.topology, ctx.kinds);
+  const modelOf = (s: StageConfig): string => (typeof s.options.model === 'string' ? s.options.model : 'sentiment');
+  const stage = model === undefined ? stages[0]! : stages.find((s) => modelOf(s) === model);
+  if (!stage) {
+    throw new ReviewflowError(ErrorCode.MODEL_NOT_FOUND, `no train stage of ${ctx.topology.file} publishes model ${model}`, { retriable: false, hint: `models here: ${stages.map(modelOf).join(', ')}` });
+  }
+  return { topic: stage.output, model: model ?? modelOf(stage) };
 }
 
 /** What `models list` shows of a version: everything but the configuration blob. */
@@ -23,17 +36,22 @@ export function registerModels(program: Command): void {
   const models = program.command('models').description('published model versions');
   models
     .command('list')
-    .description('every published version with its metrics, as JSONL (oldest first)')
+    .description('every published version with its metrics, whether it is still retained, and its labels, as JSONL (oldest first); the summary maps each model\'s labels to versions')
     .option('--model <name>', 'only this model')
     .action(
       action(async (ctx, opts: { model?: string }) => {
         let count = 0;
+        const labels: Record<string, Record<string, number>> = {};
         for (const topic of new Set(trainerStages(ctx.topology, ctx.kinds).map((s) => s.output))) {
-          const { versions } = await readModelHistory(ctx.kafka, topic, opts.model);
+          const { versions, index } = await readModelHistory(ctx.kafka, topic, opts.model);
           for (const v of versions) emit(versionSummary(v));
+          for (const model of new Set(versions.map((v) => v.model))) {
+            const pointers = [...index.labels(model).values()];
+            if (pointers.length > 0) labels[model] = Object.fromEntries(pointers.map((l) => [l.label, l.version]));
+          }
           count += versions.length;
         }
-        emit({ versions: count });
+        emit({ versions: count, labels });
       }),
     );
   models
@@ -55,4 +73,5 @@ export function registerModels(program: Command): void {
         if (found === 0) throw new ReviewflowError(ErrorCode.MODEL_NOT_FOUND, 'no verified model version has been published yet', { retriable: true, hint: 'run the train stage (`npx reviewflow run`) until it publishes' });
       }),
     );
+  registerLabelCommands(models);
 }

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { ErrorCode, ReviewflowError } from '../../errors.js';
 import { INPUT_FORMATS, readRecords, type InputFormat } from '../../ingest/index.js';
-import { readModelHistory } from '../../subscription/history.js';
-import { Predictor } from '../../models/index.js';
+import { readModelHistory, type ModelHistory } from '../../subscription/history.js';
+import { followOf } from '../../subscription/subscribe.js';
+import { Predictor, requireRetained, type Follow, type LoadedModel } from '../../models/index.js';
 import { prepareForPrediction } from '../../models/prepare.js';
 import { action } from '../action.js';
 import { emit } from '../output.js';
@@ -14,7 +15,26 @@ interface PredictOptions {
   file?: string;
   format: string;
   version?: number;
+  follow?: string;
   model?: string;
+}
+
+/** The retained version `follow` names, or an error that says which ones there are. */
+function chooseVersion(history: ModelHistory, model: string | undefined, follow: Follow, topic: string): LoadedModel {
+  const candidates = model !== undefined ? (history.loaded.get(model) ?? []) : [...history.loaded.values()].flat();
+  const retained = candidates.map((c) => c.manifest.version);
+  if (follow.kind === 'latest') {
+    const newest = candidates[candidates.length - 1];
+    if (!newest) throw new ReviewflowError(ErrorCode.MODEL_NOT_FOUND, `no verified model version on ${topic}`, { retriable: true, hint: 'run the train stage until it publishes; list versions with `npx reviewflow models list`' });
+    return newest;
+  }
+  let version = follow.kind === 'version' ? follow.version : undefined;
+  if (follow.kind === 'label') {
+    version = history.index.labels(model!).get(follow.label)?.version;
+    if (version === undefined) throw new ReviewflowError(ErrorCode.MODEL_NOT_FOUND, `label ${follow.label} of ${model} is not set`, { retriable: false, hint: `set it: npx reviewflow models label --model ${model} --version V --label ${follow.label}` });
+  }
+  requireRetained(model ?? 'the model', version!, retained);
+  return candidates.find((c) => c.manifest.version === version)!;
 }
 
 const SLICE = 512;
@@ -27,21 +47,15 @@ export function registerPredict(program: Command): void {
     .option('--file <path>', 'JSONL/CSV file of reviews (labels optional)')
     .option('--format <format>', `input format: ${INPUT_FORMATS.join(', ')}`, 'jsonl')
     .option('--version <v>', 'use this version instead of the newest', parseIntOption('--version', 1))
+    .option('--follow <latest|label|version>', 'the newest version (latest, the default), the one a label points to, or a version')
     .option('--model <name>', 'model name (default: the first trainer\'s model)')
     .action(
       action(async (ctx, opts: PredictOptions) => {
         if (!opts.text && !opts.file) throw new ReviewflowError(ErrorCode.INVALID_INPUT, 'give --text or --file', { retriable: false, hint: 'npx reviewflow predict --text "great film"' });
         const stage = trainerStages(ctx.topology, ctx.kinds)[0]!;
         const model = opts.model ?? (typeof stage.options.model === 'string' ? stage.options.model : undefined);
-        const { loaded } = await readModelHistory(ctx.kafka, stage.output, model);
-        const candidates = [...loaded.values()].flat();
-        const chosen = opts.version !== undefined ? candidates.find((c) => c.manifest.version === opts.version) : candidates[candidates.length - 1];
-        if (!chosen) {
-          throw new ReviewflowError(ErrorCode.MODEL_NOT_FOUND, opts.version !== undefined ? `version ${opts.version} is not on ${stage.output} (or does not verify)` : `no verified model version on ${stage.output}`, {
-            retriable: true,
-            hint: 'list versions with `npx reviewflow models list`',
-          });
-        }
+        const follow = followOf({ ...(opts.follow !== undefined ? { follow: opts.follow } : {}), ...(opts.version !== undefined ? { version: opts.version } : {}), ...(model !== undefined ? { model } : {}) });
+        const chosen = chooseVersion(await readModelHistory(ctx.kafka, stage.output, model), model, follow, stage.output);
         const predictor = Predictor.fromLoaded(chosen);
         const version = chosen.manifest.version;
         if (opts.text) {

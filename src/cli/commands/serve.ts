@@ -11,6 +11,7 @@ interface ServeOptions {
   host: string;
   model?: string;
   version?: number;
+  follow?: string;
   maxTexts: number;
   maxTextChars: number;
 }
@@ -23,6 +24,7 @@ export function registerServe(program: Command): void {
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--model <name>', "model name (default: the first trainer's model)")
     .option('--version <v>', 'serve this version only instead of following the newest', parseIntOption('--version', 1))
+    .option('--follow <latest|label|version>', 'follow the newest version (latest, the default), a label such as stable (swapping whenever it moves, rollbacks included), or one version')
     .option('--max-texts <n>', 'texts per request', parseIntOption('--max-texts', 1, 100_000), 256)
     .option('--max-text-chars <n>', 'characters per text', parseIntOption('--max-text-chars', 1, 10_000_000), 20_000)
     .action(
@@ -36,11 +38,12 @@ export function registerServe(program: Command): void {
           topic: stage.output,
           ...(model ? { model } : {}),
           ...(opts.version !== undefined ? { version: opts.version } : {}),
+          ...(opts.follow !== undefined ? { follow: opts.follow } : {}),
           limits: { maxTexts: opts.maxTexts, maxTextChars: opts.maxTextChars },
           logger: childLogger({ component: 'serve' }),
         });
         const address = await service.listen(opts.port, opts.host);
-        note(`serving ${model ?? 'every model'} from ${stage.output} on http://${address.address}:${address.port} (POST /v1/predict; Ctrl-C finishes requests in flight and exits)`);
+        note(`serving ${model ?? 'every model'} (${opts.follow ?? (opts.version !== undefined ? `version ${opts.version}` : 'latest')}) from ${stage.output} on http://${address.address}:${address.port} (POST /v1/predict; Ctrl-C finishes requests in flight and exits)`);
         const received = await signal;
         await service.close();
         emit({ stopped: true, signal: received });

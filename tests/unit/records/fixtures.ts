@@ -88,5 +88,18 @@ export function sampleRecords(): { [N in RecordName]: RecordTypes[N] } {
       count: 34,
       data: Buffer.alloc(100 * 1024, 0x5a),
     },
+    'model-label': {
+      model: 'sentiment',
+      label: 'stable',
+      version: 12,
+      action: 'rollback',
+      by: 'ana@build-7',
+      at: 1_717_171_900_000,
+      reason: 'holdout F1 fell on v14',
+      history: [
+        { version: 14, action: 'label', by: 'ana@build-7', at: 1_717_171_800_000 },
+        { version: 12, action: 'label', by: 'ci', at: 1_717_171_700_000 },
+      ],
+    },
   };
 }

@@ -1,0 +1,154 @@
+/**
+ * `reviewflow serve` under HTTP load while new model versions keep arriving, against a
+ * bare Node `http` server that returns a constant (bench/constant-server.ts), both in a
+ * process of their own and driven by the same autocannon settings in the same run. A
+ * trainer (`reviewflow run --stages train`, another process) publishes a version every
+ * few seconds during every pass, anchor passes included, so both sides share the load.
+ *
+ *   npm run build && node dist/bench/run.js --only serve [--quick]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { stringify } from 'yaml';
+import { KafkaPort } from '../src/kafka/index.js';
+import { encode } from '../src/records/index.js';
+import { acceptedReview } from './accepted-review.js';
+import { builtinKinds } from '../src/runtime/kinds.js';
+import { loadTopology, namespaced, topicSpecs, type Topology } from '../src/topology/index.js';
+import { packageRoot } from '../src/util/paths.js';
+
+export interface ServePass {
+  server: 'reviewflow serve' | 'bare node http (constant)';
+  /** Whether the trainer was publishing a version every few seconds during the pass. */
+  versionsArriving: boolean;
+  textsPerRequest: number;
+  requestsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  /** Errors, timeouts and non-2xx answers. */
+  failed: number;
+  /** Versions serve swapped in during the pass (serve passes only). */
+  swaps?: number;
+}
+
+export interface ServeBenchResult {
+  connections: number;
+  seconds: number;
+  passes: ServePass[];
+  versionsPublished: number;
+}
+
+const TEXTS = ['the battery died after a week and support never answered', 'lovely screen, fast delivery, works exactly as described', 'comfortable to wear all day and the sound is far better than expected', 'flimsy hinge, broke on the second day, would not buy again'];
+
+
+const CLI = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
+
+/** Spawns a node script and resolves with the child once `ready` matches its output. */
+function spawnUntil(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const look = (d: Buffer): void => {
+      out += d.toString();
+      const match = ready.exec(out);
+      if (match) resolve({ child, match });
+    };
+    child.stdout!.on('data', look);
+    child.stderr!.on('data', look);
+    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}: ${out.slice(-2_000)}`)));
+  });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+function load(url: string, body: string, o: { connections: number; seconds: number }): Promise<autocannon.Result> {
+  return autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: o.connections, pipelining: 1, duration: o.seconds });
+}
+
+async function swapsOf(base: string): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  return Number(/reviewflow_model_swaps_total (\d+)/.exec(text)?.[1] ?? NaN);
+}
+
+function pass(server: ServePass['server'], versionsArriving: boolean, textsPerRequest: number, r: autocannon.Result): ServePass {
+  return { server, versionsArriving, textsPerRequest, requestsPerSec: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99, requests: r.requests.total, failed: r.errors + r.timeouts + r.non2xx };
+}
+
+export async function benchServe(options: { brokers: string[]; quick?: boolean }): Promise<ServeBenchResult> {
+  const connections = 10;
+  const seconds = options.quick ? 5 : 15;
+  const kafka = new KafkaPort({ brokers: options.brokers, clientId: 'bench-serve', connectionTimeoutMs: 3_000, requestTimeoutMs: 30_000 });
+  const base = namespaced(loadTopology('topologies/sentiment.yaml', { kinds: builtinKinds.forValidation() }), `bench-serve-${randomUUID().slice(0, 8)}.`);
+  const topology: Topology = { ...base, stages: base.stages.map((s) => (s.kind === 'train' ? { ...s, batchSize: 500, options: { ...s.options, publishEveryExamples: 1_000, publishEveryMs: 3_600_000 } } : s)) };
+  const train = topology.stages.find((s) => s.kind === 'train')!;
+  await kafka.withAdmin((a) => a.ensureTopics(topicSpecs(topology)));
+  const file = join(tmpdir(), `reviewflow-bench-serve-${process.pid}.yaml`);
+  const { file: _file, ...plain } = topology;
+  writeFileSync(file, stringify(JSON.parse(JSON.stringify(plain))));
+  const env = { ...process.env, KAFKA_BROKERS: options.brokers.join(','), REVIEWFLOW_LOG_LEVEL: 'warn' };
+
+  const producer = kafka.producer();
+  await producer.connect();
+  let fed = 0;
+  const feed = async (records: number): Promise<void> => {
+    const messages = Array.from({ length: records }, (_, k) => ({ key: `s${fed + k}`, value: encode('review', acceptedReview(fed + k, 'serve-bench')) }));
+    fed += records;
+    await producer.send([{ topic: train.input, messages }]);
+  };
+  const children: ChildProcess[] = [];
+  try {
+    const trainer = (await spawnUntil([CLI, 'run', '--topology', file, '--stages', 'train'], env, /./)).child;
+    children.push(trainer);
+    const serve = await spawnUntil([CLI, 'serve', '--topology', file, '--port', '0'], env, /on (http:\/\/127\.0\.0\.1:\d+)/);
+    children.push(serve.child);
+    const url = serve.match[1]!;
+    await feed(1_300);
+    for (const deadline = Date.now() + 120_000; (await fetch(`${url}/readyz`)).status !== 200; ) {
+      if (Date.now() > deadline) throw new Error('serve loaded no version within 120 s');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const passes: ServePass[] = [];
+    /** serve, then the anchor, with the same settings and the same texts, for 1 and 32 texts a request. */
+    const round = async (versionsArriving: boolean): Promise<void> => {
+      for (const n of [1, 32]) {
+        const body = JSON.stringify({ texts: Array.from({ length: n }, (_, i) => TEXTS[i % TEXTS.length]) });
+        const answer = await (await fetch(`${url}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).text();
+        const before = await swapsOf(url);
+        const served = pass('reviewflow serve', versionsArriving, n, await load(`${url}/v1/predict`, body, { connections, seconds }));
+        passes.push({ ...served, swaps: (await swapsOf(url)) - before });
+        const anchor = await spawnUntil([join(packageRoot(), 'dist', 'bench', 'constant-server.js'), answer], env, /^(\d+)\n/);
+        try {
+          passes.push(pass('bare node http (constant)', versionsArriving, n, await load(`http://127.0.0.1:${anchor.match[1]}/v1/predict`, body, { connections, seconds })));
+        } finally {
+          await stop(anchor.child);
+        }
+      }
+    };
+    // a version's worth of reviews every 2 s, through every pass of the round (the anchor's too)
+    const feeding = setInterval(() => void feed(1_200).catch(() => {}), 2_000);
+    try {
+      await round(true);
+    } finally {
+      clearInterval(feeding);
+    }
+    const versionsPublished = await swapsOf(url);
+    // the trainer drains what was fed, then the same round with no new versions
+    await new Promise((r) => setTimeout(r, 10_000));
+    await round(false);
+    return { connections, seconds, passes, versionsPublished };
+  } finally {
+    for (const child of children.reverse()) await stop(child);
+    await producer.disconnect();
+    await kafka.withAdmin(async (a) => a.deleteTopics(topicSpecs(topology).map((s) => s.name)));
+  }
+}

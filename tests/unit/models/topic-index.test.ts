@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { modelKeys, moveLabel, ModelTopicIndex, parseModelKey, versionsToDrop, type ModelUpdateRecord } from '../../../src/models/index.js';
+import { makeVersion } from './fixtures.js';
+
+const manifest = (version: number, model = 'sentiment'): ModelUpdateRecord => ({ kind: 'manifest', value: makeVersion({ model, version }).manifest });
+const label = (version: number, name = 'stable'): ModelUpdateRecord => ({ kind: 'label', value: moveLabel(undefined, { model: 'sentiment', label: name, version, action: 'label', by: 'ana', at: 1 }) });
+
+describe('model topic keys', () => {
+  it('parseModelKey reads back every key modelKeys makes, model names with slashes included', () => {
+    expect(parseModelKey(modelKeys.chunk('team/sentiment', 12, 3))).toEqual({ kind: 'chunk', model: 'team/sentiment', version: 12, index: 3 });
+    expect(parseModelKey(Buffer.from(modelKeys.manifest('sentiment', 4)))).toEqual({ kind: 'manifest', model: 'sentiment', version: 4 });
+    expect(parseModelKey(modelKeys.label('sentiment', 'stable'))).toEqual({ kind: 'label', model: 'sentiment', label: 'stable' });
+    expect(parseModelKey('sentiment')).toBeUndefined();
+    expect(parseModelKey(null)).toBeUndefined();
+  });
+});
+
+describe('ModelTopicIndex', () => {
+  it('ModelTopicIndex learns retention from tombstones and labels from the newest move', () => {
+    const index = new ModelTopicIndex();
+    for (const v of [1, 2, 3, 4]) index.add(modelKeys.manifest('sentiment', v), manifest(v));
+    index.add(modelKeys.manifest('spam', 9), manifest(9, 'spam'));
+    index.add(modelKeys.label('sentiment', 'stable'), label(2));
+    index.add(modelKeys.label('sentiment', 'stable'), label(3));
+    index.add(modelKeys.label('sentiment', 'canary'), label(4, 'canary'));
+    index.add(modelKeys.chunk('sentiment', 1, 0), undefined);
+    index.add(modelKeys.label('sentiment', 'canary'), undefined);
+    expect(index.retained('sentiment')).toEqual([2, 3, 4]);
+    expect(index.retained('spam')).toEqual([9]);
+    expect(index.isDropped('sentiment', 1)).toBe(true);
+    expect([...index.labels('sentiment').keys()]).toEqual(['stable']);
+    expect([...index.labelled('sentiment')]).toEqual([3]);
+  });
+
+  it('versionsToDrop keeps the newest keepVersions and every labelled version', () => {
+    expect(versionsToDrop([1, 2, 3, 4, 5, 6, 7], 3, new Set([2]))).toEqual([1, 3, 4]);
+    expect(versionsToDrop([1, 2], 5, new Set())).toEqual([]);
+  });
+});
