@@ -8,6 +8,7 @@ import { registerBroker } from './commands/broker.js';
 import { registerConsume } from './commands/consume.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerProduce } from './commands/produce.js';
+import { registerRegistry } from './commands/registry.js';
 import { registerRun } from './commands/run.js';
 import { registerStatus } from './commands/status.js';
 import { registerTopics } from './commands/topics.js';
@@ -37,6 +38,7 @@ program.hook('preAction', async (_program, actionCommand) => {
 });
 
 registerBroker(program);
+registerRegistry(program);
 registerTopics(program);
 registerGenerate(program);
 registerProduce(program);
