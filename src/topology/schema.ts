@@ -64,8 +64,12 @@ export const schemaRegistrySchema = z
       .string()
       .url('the schema registry url is a full URL such as http://localhost:8081')
       .regex(/^https?:\/\//, 'the schema registry url starts with http:// or https://'),
-    /** How long one schema lookup may take before its records are dead-lettered as SCHEMA_REGISTRY_UNAVAILABLE. */
-    requestTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+    /**
+     * How long one schema lookup may take before its records are dead-lettered as
+     * SCHEMA_REGISTRY_UNAVAILABLE. The stage waits on it inside a batch, so it stays well
+     * under a group's session timeout (30 s by default).
+     */
+    requestTimeoutMs: z.number().int().min(100).max(20_000).default(10_000),
   })
   .strict();
 
