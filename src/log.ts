@@ -1,4 +1,6 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
+import { plainLogLine } from './log-lines.js';
+import { writeStderrLine } from './stderr-lines.js';
 
 /**
  * The one root logger. Components take a child with bound context
@@ -24,21 +26,33 @@ export const REDACT_PATHS = [
 
 let root: Logger | undefined;
 
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
 export interface LogOptions {
   level?: string;
-  /** Where logs go; defaults to stderr so stdout stays machine-readable JSONL. */
-  destination?: number | NodeJS.WritableStream;
+  /** `json`: one pino object per line (the default); `pretty`: one line in plain words. */
+  format?: LogFormat;
+  /** Where logs go; defaults to stderr (through stderr-lines.ts) so stdout stays machine-readable JSONL. */
+  destination?: NodeJS.WritableStream;
+}
+
+/** pino writes one JSON line per record; the pretty format reads it back and rewords it. */
+function destinationFor(options: LogOptions): DestinationStream {
+  const { destination } = options;
+  const write = destination ? (line: string) => void destination.write(line) : writeStderrLine;
+  if (options.format === 'pretty') return { write: (line: string) => write(`${plainLogLine(JSON.parse(line) as Record<string, unknown>)}\n`) };
+  return { write };
 }
 
 export function configureLogging(options: LogOptions = {}): Logger {
-  const destination = options.destination ?? 2;
   root = pino(
     {
       level: options.level ?? 'info',
       base: { app: 'reviewflow' },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     },
-    typeof destination === 'number' ? pino.destination({ dest: destination, sync: true }) : (destination as NodeJS.WritableStream & { write: (s: string) => boolean }),
+    destinationFor(options),
   );
   return root;
 }

@@ -16,16 +16,22 @@ export interface NodeConfigOptions {
   dataDir: string;
   /** Key material for the SASL_SSL listener; required when the node has a saslSslPort. */
   tls?: TlsMaterial;
+  /** SCRAM users the authorizer lets do anything (with a SASL_SSL listener). */
+  superUsers?: readonly string[];
 }
 
 type Properties = Record<string, string | number | boolean>;
 
 /**
  * SCRAM-SHA-512 over TLS for clients only: brokers and the KRaft controllers keep talking
- * PLAINTEXT on loopback, so no inter-broker credentials are needed. No authorizer: an
- * authenticated user may do anything, which is what a local development broker wants.
+ * PLAINTEXT on loopback, so no inter-broker credentials are needed. KRaft's
+ * StandardAuthorizer checks every SASL_SSL request against ACLs (`reviewflow acls apply`),
+ * and a principal without one may do nothing. The loopback PLAINTEXT listener's principal,
+ * ANONYMOUS, is a super user: the brokers and controllers speak on it, and so does an
+ * operator on the machine itself; the super users named with `--super-user` may do
+ * anything over SASL_SSL.
  */
-function saslSslProperties(tls: TlsMaterial | undefined): Properties {
+function saslSslProperties(tls: TlsMaterial | undefined, superUsers: readonly string[]): Properties {
   if (!tls) throw fatal(ErrorCode.BROKER_START, 'a SASL_SSL listener needs TLS material (BrokerManager passes it; this is a bug)');
   return {
     'sasl.enabled.mechanisms': 'SCRAM-SHA-512',
@@ -36,10 +42,13 @@ function saslSslProperties(tls: TlsMaterial | undefined): Properties {
     'listener.name.sasl_ssl.ssl.key.password': tls.storePassword,
     'listener.name.sasl_ssl.ssl.client.auth': 'none',
     'listener.name.sasl_ssl.ssl.enabled.protocols': 'TLSv1.3,TLSv1.2',
+    'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+    'super.users': ['User:ANONYMOUS', ...superUsers.map((u) => `User:${u}`)].join(';'),
+    'allow.everyone.if.no.acl.found': false,
   };
 }
 
-export function renderServerProperties({ node, all, dataDir, tls }: NodeConfigOptions): string {
+export function renderServerProperties({ node, all, dataDir, tls, superUsers = [] }: NodeConfigOptions): string {
   const n = all.length;
   const voters = all.map((p) => `${p.nodeId}@127.0.0.1:${p.controllerPort}`).join(',');
   const secure = node.saslSslPort !== undefined ? `,SASL_SSL://127.0.0.1:${node.saslSslPort}` : '';
@@ -67,7 +76,7 @@ export function renderServerProperties({ node, all, dataDir, tls }: NodeConfigOp
     'log.retention.hours': 168,
     'log.cleaner.enable': true,
     'delete.topic.enable': true,
-    ...(node.saslSslPort !== undefined ? saslSslProperties(tls) : {}),
+    ...(node.saslSslPort !== undefined ? saslSslProperties(tls, superUsers) : {}),
   };
   return Object.entries(lines).map(([k, v]) => `${k}=${v}`).join('\n') + '\n';
 }

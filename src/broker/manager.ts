@@ -146,7 +146,7 @@ export class BrokerManager {
       mkdirSync(logDir, { recursive: true });
       const propsPath = join(nodeDir, 'server.properties');
       // it holds the keystore password
-      writeFileSync(propsPath, renderServerProperties({ node, all: nodes, dataDir, ...(tls ? { tls } : {}) }), { mode: 0o600 });
+      writeFileSync(propsPath, renderServerProperties({ node, all: nodes, dataDir, ...(tls ? { tls } : {}), superUsers: security?.superUsers ?? reuse?.saslSsl?.superUsers ?? [] }), { mode: 0o600 });
       writeFileSync(join(nodeDir, 'log4j2.properties'), renderLog4j(logDir));
       if (!existsSync(join(dataDir, 'meta.properties'))) this.format({ libs, clusterId, propsPath, users: security?.users ?? [] });
       const pid = this.spawnNode({ libs, nodeDir, propsPath, logDir });

@@ -19,6 +19,8 @@ export interface BrokerSecurityOptions {
   saslSsl: boolean;
   /** SCRAM-SHA-512 users, created when the cluster's storage is formatted. */
   users: ScramUser[];
+  /** Usernames the authorizer lets do anything; every other user needs ACLs. */
+  superUsers?: string[];
 }
 
 /** What the state file records about the SASL_SSL listener: never a password. */
@@ -27,6 +29,8 @@ export interface SaslSslState {
   bootstrap: string;
   caPemPath: string;
   usernames: string[];
+  /** Users the authorizer lets do anything: kept so a restart without options keeps them. */
+  superUsers?: string[];
   /** Salted verifier of the users the storage was formatted with. */
   usersVerifier: string;
 }
@@ -83,6 +87,9 @@ export function checkSecurity(security: BrokerSecurityOptions): void {
     if (names.has(user.username)) throw fatal(ErrorCode.INVALID_CONFIG, `SCRAM user "${user.username}" is given twice`);
     names.add(user.username);
   }
+  for (const name of security.superUsers ?? []) {
+    if (!names.has(name)) throw fatal(ErrorCode.INVALID_CONFIG, `super user "${name}" is not one of the SCRAM users`, { hint: `add --user ${name}:PASSWORD` });
+  }
 }
 
 /** StorageTool arguments that create the users in the cluster's first metadata. */
@@ -120,6 +127,7 @@ export function saslSslState(o: { nodes: Array<{ saslSslPort?: number }>; tls: T
     caPemPath: o.tls.caPemPath,
     usernames: o.security ? o.security.users.map((u) => u.username) : (o.previous?.usernames ?? []),
     usersVerifier: o.security ? usersVerifier(o.security.users) : (o.previous?.usersVerifier ?? ''),
+    superUsers: o.security ? (o.security.superUsers ?? []) : (o.previous?.superUsers ?? []),
   };
 }
 

@@ -16,7 +16,10 @@ export interface CliEnvironment {
   sasl: SaslSettings | undefined;
   tls: boolean;
   tlsCaFile: string | undefined;
-  logLevel: string;
+  /** REVIEWFLOW_LOG_LEVEL (or LOG_LEVEL); unset leaves the choice to the CLI's logging defaults. */
+  logLevel: string | undefined;
+  /** REVIEWFLOW_METRICS: the `--metrics` exporter when the flag is not given (compose sets it). */
+  metrics: string | undefined;
 }
 
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env): CliEnvironment {
@@ -37,7 +40,8 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): CliEnviro
     sasl,
     tls: env.KAFKA_TLS === '1' || env.KAFKA_TLS === 'true' || Boolean(env.KAFKA_TLS_CA_FILE),
     tlsCaFile: env.KAFKA_TLS_CA_FILE,
-    logLevel: env.REVIEWFLOW_LOG_LEVEL ?? env.LOG_LEVEL ?? 'info',
+    logLevel: env.REVIEWFLOW_LOG_LEVEL ?? env.LOG_LEVEL,
+    metrics: env.REVIEWFLOW_METRICS || undefined,
   });
 }
 

@@ -1,8 +1,10 @@
-import type { Admin } from 'kafkajs';
+import kafkajs, { type Admin, type AclEntry } from 'kafkajs';
 import { ErrorCode, hasCode } from '../errors.js';
 import { withRetry } from '../util/retry.js';
 import { kafkaCall } from './errors.js';
-import type { GroupLag, TopicSpec } from './types.js';
+import type { AclBinding, GroupLag, TopicSpec } from './types.js';
+
+const { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } = kafkajs;
 
 export interface TopicDescription {
   name: string;
@@ -129,4 +131,39 @@ export class AdminPort {
     if (groupIds.length === 0) return;
     await call('delete groups', () => this.admin.deleteGroups(groupIds));
   }
+  /** Adds ALLOW ACLs; the broker keeps one copy of a binding, so applying twice changes nothing. */
+  async createAcls(bindings: readonly AclBinding[]): Promise<void> {
+    if (bindings.length === 0) return;
+    await call('create ACLs', () => this.admin.createAcls({ acl: bindings.map(toAclEntry) }));
+  }
+
+  /** The ALLOW ACLs of one principal (any resource, any operation). */
+  async describeAcls(principal: string): Promise<AclEntry[]> {
+    const { resources } = await call(`describe ACLs of ${principal}`, () =>
+      this.admin.describeAcls({
+        resourceType: AclResourceTypes.ANY,
+        resourcePatternType: ResourcePatternTypes.ANY,
+        principal,
+        operation: AclOperationTypes.ANY,
+        permissionType: AclPermissionTypes.ALLOW,
+      }),
+    );
+    return resources.flatMap((r) => r.acls.map((acl) => ({ ...acl, resourceType: r.resourceType, resourceName: r.resourceName, resourcePatternType: r.resourcePatternType })));
+  }
+
+}
+
+const RESOURCE_TYPES = { topic: AclResourceTypes.TOPIC, group: AclResourceTypes.GROUP, 'transactional-id': AclResourceTypes.TRANSACTIONAL_ID } as const;
+const OPERATIONS = { read: AclOperationTypes.READ, write: AclOperationTypes.WRITE, describe: AclOperationTypes.DESCRIBE, delete: AclOperationTypes.DELETE } as const;
+
+function toAclEntry(b: AclBinding): AclEntry {
+  return {
+    principal: b.principal,
+    host: '*',
+    resourceType: RESOURCE_TYPES[b.resourceType],
+    resourceName: b.resourceName,
+    resourcePatternType: b.pattern === 'prefixed' ? ResourcePatternTypes.PREFIXED : ResourcePatternTypes.LITERAL,
+    operation: OPERATIONS[b.operation],
+    permissionType: AclPermissionTypes.ALLOW,
+  };
 }

@@ -1,23 +1,16 @@
 import kafkajs, { type KafkaConfig, type logCreator, type SASLOptions } from 'kafkajs';
 import { childLogger } from '../log.js';
+import { kafkajsLogLevel } from './log-policy.js';
 import type { KafkaSettings } from './settings.js';
 
 const { Kafka, logLevel } = kafkajs;
 
-/** kafkajs logs go through pino, at the level pino would print them. */
+/** kafkajs logs go through pino, at the level kafkajsLogLevel gives them. */
 const pinoLogCreator: logCreator = () => {
   const log = childLogger({ component: 'kafkajs' });
-  return ({ level, log: entry }) => {
-    const { message, ...rest } = entry;
-    // kafkajs logs retriable protocol errors at ERROR before retrying them; what fails for
-    // good reaches us as a thrown error that we log with context, so these are warnings.
-    if (level === logLevel.ERROR || level === logLevel.WARN) {
-      // kafkajs warns on every idempotent producer with bounded retries (our choice, see producer.ts)
-      if (message.startsWith('Limiting retries for the idempotent producer')) log.debug(rest, message);
-      else log.warn(rest, message);
-    }
-    else if (level === logLevel.INFO) log.debug(rest, message); // kafkajs INFO is chatty (joins, commits)
-    else log.trace(rest, message);
+  return ({ namespace, level, log: entry }) => {
+    const { message, ...fields } = entry;
+    log[kafkajsLogLevel({ namespace, level, message, fields })]({ namespace, ...fields }, message);
   };
 };
 

@@ -44,6 +44,13 @@ export function mapKafkaError(err: unknown, action: string): ReviewflowError {
       hint: 'set the mechanism the cluster enables (plain, scram-sha-256 or scram-sha-512) in broker.sasl or KAFKA_SASL_MECHANISM',
     });
   }
+  if (root instanceof KafkaJSProtocolError && root.type.endsWith('_AUTHORIZATION_FAILED')) {
+    return new ReviewflowError(ErrorCode.KAFKA_AUTH, `${action}: not authorized (${root.type})`, {
+      retriable: false,
+      cause: err,
+      hint: 'this principal has no ACL for it: `npx reviewflow acls plan` lists what each principal of a topology needs and `acls apply` grants it (docs/SECURITY.md)',
+    });
+  }
   if (root instanceof KafkaJSConnectionError && untrustedCertificate(root)) {
     return new ReviewflowError(ErrorCode.KAFKA_AUTH, `${action}: the broker's TLS certificate is not trusted (${root.message})`, {
       retriable: false,

@@ -55,3 +55,16 @@ export interface GroupLag {
   partitions: Array<{ partition: number; committed: number; end: number; lag: number }>;
   total: number;
 }
+
+/** One ALLOW ACL (the only kind reviewflow writes): who may do what to which resource, from any host. */
+export type AclOperation = 'read' | 'write' | 'describe' | 'delete';
+export type AclResourceType = 'topic' | 'group' | 'transactional-id';
+
+export interface AclBinding {
+  principal: string;
+  resourceType: AclResourceType;
+  resourceName: string;
+  /** `prefixed` matches every name that starts with resourceName. */
+  pattern: 'literal' | 'prefixed';
+  operation: AclOperation;
+}

@@ -5,7 +5,7 @@ import type { StageCounters } from './counters.js';
 import { withRetry } from '../util/retry.js';
 import { DELIVERY_RETRY } from './delivery.js';
 import { FailureSignal } from './failure.js';
-import { recordBatch } from '../telemetry/index.js';
+import { recordBatch, recordLag } from '../telemetry/index.js';
 import { handOff } from './fusion.js';
 import type { Step, TrainingProgress } from './step.js';
 import { takeTopic } from './transform-step.js';
@@ -184,7 +184,9 @@ export class StageRunner {
         recordBatch({ stage: step.stage.id, counters: counters[i]!, durationMs: Date.now() - began });
       });
       this.lastBatchAt = Date.now();
-      this.lag.set(batch.partition, Math.max(0, batch.highWatermark - nextOffset));
+      const lag = Math.max(0, batch.highWatermark - nextOffset);
+      this.lag.set(batch.partition, lag);
+      recordLag({ stage: this.head.stage.id, topic: batch.topic, partition: batch.partition, lag });
       await controls.heartbeat();
       for (const step of this.steps) await step.afterChunk?.();
     }

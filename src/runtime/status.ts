@@ -12,21 +12,37 @@ export type StageStatus = Omit<StageCounters, 'metrics'> & {
   identityHolds: boolean;
 };
 
+export type ReadIsolation = 'read-committed' | 'read-uncommitted';
+
 export interface TopicStatus {
   topic: string;
   records: number;
   partitions: number;
+  /** How `records` was counted: from offsets, or by reading the topic with this isolation. */
+  counted: 'offsets' | ReadIsolation;
+}
+
+export interface StatusOptions {
+  /**
+   * Count each topic's records by reading it as a reader with this isolation would.
+   * Omitted: from offsets, which is cheap and exact while no transaction writes the topic;
+   * transaction markers and aborted records take offsets too.
+   */
+  isolation?: ReadIsolation;
+}
+
+async function topicStatus(kafka: KafkaPort, topic: string, isolation: ReadIsolation | undefined): Promise<TopicStatus> {
+  const offsets = await kafka.withAdmin((a) => a.topicOffsets(topic));
+  if (!isolation) return { topic, records: offsets.reduce((s, o) => s + (o.high - o.low), 0), partitions: offsets.length, counted: 'offsets' };
+  const records = await kafka.readToEnd({ topic, readCommitted: isolation === 'read-committed' }, () => {});
+  return { topic, records, partitions: offsets.length, counted: isolation };
 }
 
 /** Per topic record counts and per stage counters and lag; what `status` prints. */
-export async function collectStatus(kafka: KafkaPort, topology: Topology): Promise<{ topics: TopicStatus[]; stages: StageStatus[] }> {
+export async function collectStatus(kafka: KafkaPort, topology: Topology, options: StatusOptions = {}): Promise<{ topics: TopicStatus[]; stages: StageStatus[] }> {
   const existing = new Set(await kafka.withAdmin((a) => a.listTopics()));
-  const topics: TopicStatus[] = [];
-  for (const topic of Object.keys(topology.topics)) {
-    if (!existing.has(topic)) continue;
-    const offsets = await kafka.withAdmin((a) => a.topicOffsets(topic));
-    topics.push({ topic, records: offsets.reduce((s, o) => s + (o.high - o.low), 0), partitions: offsets.length });
-  }
+  // reading topics is one throwaway consumer each: side by side, not one after another
+  const topics = await Promise.all(Object.keys(topology.topics).filter((t) => existing.has(t)).map((t) => topicStatus(kafka, t, options.isolation)));
   const stages: StageStatus[] = [];
   for (const stage of topology.stages) {
     const { group } = stage;

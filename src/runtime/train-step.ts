@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { ErrorCode, ReviewflowError } from '../errors.js';
 import type { ConsumedBatch, ProducerPort } from '../kafka/index.js';
 import type { ModelVersion } from '../records/types.js';
-import { recordTrainer, traceStep } from '../telemetry/index.js';
+import { recordBackend, recordCandidate, recordTraining, traceStep } from '../telemetry/index.js';
 import { loadBackend, Trainer, trainerOptions, type TrainerOptions, type TrainRecord } from '../trainer/index.js';
 import { statsTopic, type StageConfig } from '../topology/index.js';
 import { BatchOutcome, stageRoutes, type StageRoutes } from './batch-outcome.js';
@@ -55,6 +55,7 @@ export class TrainStep extends PartitionedStep<undefined> implements Step {
     const executor = this.trainer.executorChoice;
     this.backend = backend.backend;
     this.log.info({ backend: backend.backend, device: backend.device, skipped: backend.skipped, executor: executor.kind, why: executor.reason }, `training on ${backend.backend} with the ${executor.kind} executor`);
+    recordBackend({ model: this.options.model, backend: backend.backend, executor: executor.kind });
 
     const latest = await latestVersion(this.env.kafka, this.stage.output, this.options.model, this.log);
     if (latest) {
@@ -128,7 +129,7 @@ export class TrainStep extends PartitionedStep<undefined> implements Step {
     counters.duplicates += report.alreadyInModel;
     if (report.alreadyInModel > 0) countReason(counters, 'already-in-model', report.alreadyInModel);
     counters.out += examples.length - report.skippedNoLabel - report.alreadyInModel;
-    recordTrainer({ model: this.options.model, loss: report.loss });
+    recordTraining({ model: this.options.model, examples: report.trained, prequentialAccuracy: trainer.stats().prequentialAccuracy, loss: report.loss });
     accumulate(ctx, counters, o.nextOffset);
     return { routed: outcome.routed(), bookkeeping: [{ topic: statsTopic(this.stage), messages: [statsMessage(ctx, chunk.partition, o.now)] }] };
   }
@@ -177,6 +178,7 @@ export class TrainStep extends PartitionedStep<undefined> implements Step {
       if (!candidate) return;
       if (candidate.kind === 'rejected') {
         this.rejected++;
+        recordCandidate({ model: this.options.model, holdoutAccuracy: candidate.holdoutAccuracy });
         this.log.info({ reason: candidate.reason, holdoutAccuracy: candidate.holdoutAccuracy }, 'candidate rejected');
         this.events.onCandidateRejected?.(candidate.reason, candidate.holdoutAccuracy);
         return;
@@ -185,7 +187,7 @@ export class TrainStep extends PartitionedStep<undefined> implements Step {
       trainer.markPublished(candidate.manifest);
       this.published++;
       this.lastVersion = candidate.manifest;
-      recordTrainer({ model: this.options.model, holdoutAccuracy: candidate.manifest.metrics.holdoutAccuracy, version: candidate.manifest.version });
+      recordCandidate({ model: this.options.model, holdoutAccuracy: candidate.manifest.metrics.holdoutAccuracy, version: candidate.manifest.version });
       this.log.info({ version: candidate.manifest.version, holdoutAccuracy: candidate.manifest.metrics.holdoutAccuracy, bytes: candidate.manifest.weights.bytes }, 'model version published');
       this.events.onModelPublished?.(candidate.manifest);
     });

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrokerManager, type BrokerState } from '../../src/broker/manager.js';
-import { ErrorCode, isReviewflowError, type ReviewflowError } from '../../src/errors.js';
+import { ErrorCode } from '../../src/errors.js';
+import { failureOf } from '../helpers/errors.js';
 import { generateReviews } from '../../src/generate/index.js';
 import { IngestProducer } from '../../src/ingest/index.js';
 import { KafkaPort, type KafkaSettings } from '../../src/kafka/index.js';
@@ -38,17 +39,8 @@ function securePort(overrides: Partial<KafkaSettings> = {}): KafkaPort {
   });
 }
 
-async function failureOf(work: Promise<unknown>): Promise<ReviewflowError> {
-  const outcome = await work.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  if (!isReviewflowError(outcome)) throw new Error(`expected a ReviewflowError, got ${String(outcome)}`);
-  return outcome;
-}
-
 beforeAll(async () => {
-  state = await manager.start({ brokers: 1, security: { saslSsl: true, users: [alice] } });
+  state = await manager.start({ brokers: 1, security: { saslSsl: true, users: [alice], superUsers: ['alice'] } });
   secureBootstrap = state.saslSsl!.bootstrap.split(',');
   ca = readFileSync(state.saslSsl!.caPemPath, 'utf8');
 });

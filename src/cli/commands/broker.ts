@@ -14,11 +14,12 @@ export function registerBroker(program: Command): void {
     .option('--sasl-ssl', 'also listen for SCRAM-SHA-512 over TLS on a port of its own (see docs/SECURITY.md)', false)
     // kept raw here: commander would echo a rejected value, and this one holds a password
     .option('--user <name:password>', 'a SCRAM-SHA-512 user for --sasl-ssl (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
+    .option('--super-user <name>', 'a --user the authorizer lets do anything, e.g. to run `acls apply` (repeatable); every other user needs ACLs', (value: string, all: string[]) => [...all, value], [] as string[])
     .action(
-      action(async (_ctx, opts: { brokers: number; saslSsl: boolean; user: string[] }) => {
+      action(async (_ctx, opts: { brokers: number; saslSsl: boolean; user: string[]; superUser: string[] }) => {
         const manager = new BrokerManager({ log: note });
         const users = opts.user.map(parseUserOption);
-        const state = await manager.start({ brokers: opts.brokers, ...(opts.saslSsl || users.length > 0 ? { security: { saslSsl: true, users } } : {}) });
+        const state = await manager.start({ brokers: opts.brokers, ...(opts.saslSsl || users.length > 0 ? { security: { saslSsl: true, users, superUsers: opts.superUser } } : {}) });
         const restarted = state.restartedNodes ?? [];
         if (state.alreadyRunning) note(`embedded Kafka ${state.version} already running at ${state.bootstrap}`);
         else if (restarted.length > 0) note(`embedded Kafka ${state.version}: node(s) ${restarted.join(', ')} started again; the cluster runs at ${state.bootstrap}`);

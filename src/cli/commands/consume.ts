@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { describeError } from '../../errors.js';
 import { decodeAny } from '../../records/index.js';
 import { action } from '../action.js';
+import { isolationOption, resolveIsolation, type Isolation } from '../isolation.js';
 import { emit } from '../output.js';
 import { parseIntOption } from '../options.js';
 
@@ -19,10 +20,13 @@ export function registerConsume(program: Command): void {
     .description('print the decoded records of a topic as JSONL (from the beginning to the current end)')
     .requiredOption('--topic <name>', 'topic to read')
     .option('--limit <n>', 'print at most this many records', parseIntOption('--limit', 1))
+    .addOption(isolationOption())
     .action(
-      action(async (ctx, opts: { topic: string; limit?: number }) => {
+      action(async (ctx, opts: { topic: string; limit?: number; isolation?: Isolation }) => {
         let undecodable = 0;
-        const count = await ctx.kafka.readToEnd({ topic: opts.topic, ...(opts.limit !== undefined ? { limit: opts.limit } : {}) }, (m, partition) => {
+        const isolation = resolveIsolation(ctx.topology, opts.isolation);
+        const readCommitted = isolation === 'read-committed';
+        const count = await ctx.kafka.readToEnd({ topic: opts.topic, readCommitted, ...(opts.limit !== undefined ? { limit: opts.limit } : {}) }, (m, partition) => {
           const meta = { partition, offset: m.offset, key: m.key?.toString('utf8') ?? null };
           if (m.value === null) return emit({ ...meta, tombstone: true });
           try {
@@ -33,7 +37,7 @@ export function registerConsume(program: Command): void {
             emit({ ...meta, error: describeError(err), raw: m.value.toString('base64') });
           }
         });
-        emit({ consumed: count, undecodable, topic: opts.topic });
+        emit({ consumed: count, undecodable, topic: opts.topic, isolation });
       }),
     );
 }

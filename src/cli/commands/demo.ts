@@ -40,6 +40,20 @@ async function ensureBroker(ctx: CliContext): Promise<void> {
   note(`embedded Kafka ${state.version} at ${state.bootstrap} (stop it with \`npx reviewflow broker stop\`)`);
 }
 
+/** What ends the demo: a signal, enough versions, a failed stage or --duration. */
+function stopReasons(opts: DemoOptions, pipeline: { failed(): Promise<never> }, enough: Promise<void>): Array<Promise<string>> {
+  const stops: Array<Promise<string>> = [
+    untilSignal().then((s) => `signal ${s}`),
+    enough.then(() => `${opts.versions} versions published`),
+    pipeline.failed().catch((err: Error) => {
+      process.exitCode = 1;
+      return `a stage failed: ${err.message}`;
+    }),
+  ];
+  if (opts.duration !== undefined) stops.push(new Promise((r) => setTimeout(() => r(`duration ${opts.duration! / 1000}s reached`), opts.duration)));
+  return stops;
+}
+
 export function registerDemo(program: Command): void {
   program
     .command('demo')
@@ -94,21 +108,16 @@ export function registerDemo(program: Command): void {
         feeder.start();
         progress = new Progress(pipeline, feeder);
         progress.start();
-
-        const stops: Array<Promise<string>> = [
-          untilSignal().then((s) => `signal ${s}`),
-          enough.then(() => `${opts.versions} versions published`),
-          pipeline.failed().catch((err: Error) => {
-            process.exitCode = 1;
-            return `a stage failed: ${err.message}`;
-          }),
-        ];
-        if (opts.duration !== undefined) stops.push(new Promise((r) => setTimeout(() => r(`duration ${opts.duration! / 1000}s reached`), opts.duration)));
-        const why = await Promise.race(stops);
-        progress.log(`stopping: ${why}; draining...`);
-        await feeder.stop();
-        await pipeline.stop();
-        progress.stop();
+        let why: string;
+        try {
+          why = await Promise.race(stopReasons(opts, pipeline, enough));
+          progress.log(`stopping: ${why}; draining...`);
+          await feeder.stop();
+          await pipeline.stop();
+        } finally {
+          // hands stderr back even when draining failed, so the error reaches the terminal
+          progress.stop();
+        }
         mkdirSync(dirname(demoStatePath()), { recursive: true });
         if (!opts.file) writeFileSync(demoStatePath(), JSON.stringify({ seed, nextIndex: feeder.nextIndex }));
 

@@ -3,8 +3,10 @@ import type { Command } from 'commander';
 import { childLogger } from '../../log.js';
 import { action } from '../action.js';
 import type { CliContext } from '../context.js';
+import { workerLogArgs } from '../logging.js';
 import { emit, note } from '../output.js';
 import { parseIntOption } from '../options.js';
+import { parseMetricsTarget, workerMetricsTarget } from '../metrics-target.js';
 import { superviseWorkers } from '../supervisor.js';
 
 interface RunOptions {
@@ -51,11 +53,31 @@ async function runInProcess(ctx: CliContext, stageIds: string[] | undefined, ind
   emit({ stopped: true, signal: received, stages: stages.map((s) => ({ stage: s.stage, ...s.session })), trainers: trainers.map((t) => ({ stage: t.stage, published: t.published, rejected: t.rejected, examplesSeen: t.examplesSeen })) });
 }
 
+/** The global options a worker inherits from its supervisor. */
+interface WorkerGlobals {
+  backend?: string;
+  otel?: string;
+  metrics?: string;
+}
+
+/** The flags, or else REVIEWFLOW_METRICS: a worker must not inherit one port from the environment. */
+function workerGlobals(ctx: CliContext, command: Command): WorkerGlobals {
+  const globals = command.optsWithGlobals<WorkerGlobals>();
+  const metrics = globals.metrics ?? ctx.env.metrics;
+  return { ...globals, ...(metrics ? { metrics } : {}) };
+}
+
 /** N worker processes of the same stages: one consumer group, partitions spread over them; crashed workers come back. */
-async function supervise(o: { stageIds: string[] | undefined; instances: number; topologyPath: string; fuse: boolean | undefined; maxRestarts: number }): Promise<void> {
+async function supervise(o: { stageIds: string[] | undefined; instances: number; topologyPath: string; fuse: boolean | undefined; maxRestarts: number; globals: WorkerGlobals }): Promise<void> {
   const main = fileURLToPath(new URL('../main.js', import.meta.url));
+  const metrics = o.globals.metrics === undefined ? undefined : parseMetricsTarget(o.globals.metrics);
   const args = (i: number): string[] => [
     main, 'run', '--topology', o.topologyPath, '--instance-index', String(i),
+    ...(o.globals.backend ? ['--backend', o.globals.backend] : []),
+    ...(o.globals.otel ? ['--otel', o.globals.otel] : []),
+    ...(metrics ? ['--metrics', workerMetricsTarget(metrics, i)] : []),
+    // workers write to our stderr: the same log level and format as ours
+    ...workerLogArgs(),
     ...(o.stageIds ? ['--stages', o.stageIds.join(',')] : []),
     ...(o.fuse !== undefined ? [o.fuse ? '--fuse' : '--no-fuse'] : []),
   ];
@@ -76,11 +98,11 @@ export function registerRun(program: Command): void {
     .option('--max-restarts <n>', 'with --instances: restarts in a row before a crashing worker is given up on (backoff 1 s, 2 s, 4 s … 30 s; the count resets after a minute up)', parseIntOption('--max-restarts', 0, 1000), 5)
     .option('--instance-index <i>', 'this worker\'s index (set by the supervisor)', parseIntOption('--instance-index', 0, 63))
     .action(
-      action(async (ctx, opts: RunOptions) => {
+      action(async (ctx, opts: RunOptions, command: Command) => {
         const stageIds = opts.stages ? opts.stages.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
         const { selectStages } = await import('../../runtime/pipeline.js');
         selectStages(ctx.topology, stageIds); // fail fast on unknown ids
-        if (opts.instances && opts.instances > 1) await supervise({ stageIds, instances: opts.instances, topologyPath: ctx.topologyPath, fuse: opts.fuse, maxRestarts: opts.maxRestarts ?? 5 });
+        if (opts.instances && opts.instances > 1) await supervise({ stageIds, instances: opts.instances, topologyPath: ctx.topologyPath, fuse: opts.fuse, maxRestarts: opts.maxRestarts ?? 5, globals: workerGlobals(ctx, command) });
         else await runInProcess(ctx, stageIds, opts.instanceIndex ?? 0, opts.fuse);
       }),
     );

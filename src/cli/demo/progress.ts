@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress';
+import { divertStderrLines } from '../../stderr-lines.js';
 import type { Pipeline } from '../../runtime/pipeline.js';
 import type { Feeder } from './feeder.js';
 
@@ -10,7 +11,8 @@ export interface ThroughputSample {
 
 /**
  * Live progress: one line per stage (records, records/s, quarantined, dead-lettered, lag)
- * plus the trainer and the feeder. On a terminal the lines redraw in place; elsewhere
+ * plus the trainer and the feeder. On a terminal the lines redraw in place, and every
+ * stderr line (logs, notes) is printed above them instead of through them; elsewhere
  * (CI, pipes) a plain line is printed every few seconds.
  */
 export class Progress {
@@ -20,6 +22,7 @@ export class Progress {
   private timer: NodeJS.Timeout | undefined;
   private last = new Map<string, { t: number; n: number }>();
   private lastPlain = 0;
+  private undivert: (() => void) | undefined;
 
   constructor(
     private readonly pipeline: Pipeline,
@@ -33,6 +36,7 @@ export class Progress {
         { format: ' {name} | {value} rec | {rate}/s | {detail}', hideCursor: true, clearOnComplete: false, stopOnComplete: false, barsize: 0, stream: this.out, fps: 5 },
         cliProgress.Presets.shades_grey,
       );
+      this.undivert = divertStderrLines((line) => this.log(line.replace(/\n$/, '')));
     }
     this.timer = setInterval(() => this.tick(), 1_000);
   }
@@ -43,10 +47,16 @@ export class Progress {
     else this.out.write(`${line}\n`);
   }
 
+  /** Draws the last frame and hands stderr back; safe to call twice. */
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    if (!this.timer) return;
+    clearInterval(this.timer);
+    this.timer = undefined;
     this.tick();
+    // the bars print lines they hold only when they redraw: once more, or the last ones are lost
+    this.multibar?.update();
     this.multibar?.stop();
+    this.undivert?.();
   }
 
   private rate(name: string, n: number, now: number): number {

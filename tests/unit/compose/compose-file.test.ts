@@ -35,6 +35,7 @@ const serviceSchema = z
     stop_signal: z.string().optional(),
     stop_grace_period: z.string().optional(),
     deploy: z.object({ replicas: z.number().optional() }).passthrough().optional(),
+    profiles: z.array(z.string()).optional(),
   })
   .passthrough();
 type Service = z.infer<typeof serviceSchema>;
@@ -89,7 +90,9 @@ function publishedPorts(service: Service): Map<number, number> {
 /** An image name as compose resolves it with none of its variables set: `${VAR:-default}` → default. */
 const defaultImage = (service: Service): string | undefined => service.image?.replace(/\$\{\w+:-([^}]*)\}/g, '$1');
 const brokers = services.filter(([, s]) => defaultImage(s)?.startsWith('apache/kafka:'));
-const reviewflowServices = services.filter(([, s]) => !defaultImage(s)?.startsWith('apache/kafka:'));
+// the optional monitoring profile (Prometheus, Grafana) runs other images
+const monitoring = services.filter(([, s]) => s.profiles?.includes('monitoring'));
+const reviewflowServices = services.filter(([, s]) => !defaultImage(s)?.startsWith('apache/kafka:') && !s.profiles?.includes('monitoring'));
 const brokerEnv = new Map(brokers.map(([name, s]) => [name, env(s)]));
 const brokerEnvOf = (name: string): Map<string, string> => brokerEnv.get(name) ?? new Map<string, string>();
 const topologyFiles = new Set(reviewflowServices.map(([, s]) => cliArgs(s).topology));
@@ -286,6 +289,56 @@ function dockerfileStages(text: string): Array<Array<{ op: string; args: string 
   }
   return stages;
 }
+
+describe('docker-compose.yml monitoring profile', () => {
+  const metricsPort = (service: Service): number | undefined => {
+    const match = /^prometheus:(\d+)$/.exec(env(service).get('REVIEWFLOW_METRICS') ?? '');
+    return match ? Number(match[1]) : undefined;
+  };
+
+  it('docker-compose.yml starts Prometheus and Grafana only under the monitoring profile, and no stage waits for them', () => {
+    expect(monitoring.map(([name]) => name).sort()).toEqual(['grafana', 'prometheus']);
+    for (const [, s] of reviewflowServices) expect(Object.keys(s.depends_on ?? {})).not.toEqual(expect.arrayContaining(['prometheus']));
+    for (const [name, s] of monitoring) {
+      for (const volume of (s as { volumes?: string[] }).volumes ?? []) {
+        const source = volume.split(':')[0] ?? '';
+        expect(existsSync(join(root, source)), `${name} mounts ${source}`).toBe(true);
+      }
+    }
+  });
+
+  it('Prometheus scrapes every stage service on the port its REVIEWFLOW_METRICS serves', () => {
+    const config = parse(read('scripts/docker/monitoring/prometheus.yml')) as { scrape_configs: Array<{ dns_sd_configs?: Array<{ names: string[]; port: number }> }> };
+    const scraped = config.scrape_configs.flatMap((c) => c.dns_sd_configs ?? []);
+    for (const stage of topology.stages) {
+      const service = compose.services[stage.id]!;
+      const port = metricsPort(service);
+      expect(port, `${stage.id} exports no Prometheus metrics`).toBeDefined();
+      expect(scraped.some((sd) => sd.names.includes(stage.id) && sd.port === port), `${stage.id} is not scraped on ${port}`).toBe(true);
+    }
+  });
+
+  it('the Grafana dashboard queries only metrics reviewflow exports', () => {
+    // the instruments telemetry creates, named as the Prometheus exporter names them
+    const source = read('src/telemetry/index.ts');
+    const exported = new Set<string>();
+    for (const [, kind, name] of source.matchAll(/create(Counter|Histogram|Gauge)\('([\w.]+)'/g)) {
+      const base = name!.replace(/\./g, '_');
+      if (kind === 'Counter') exported.add(`${base}_total`);
+      else if (kind === 'Histogram') for (const suffix of ['_bucket', '_count', '_sum']) exported.add(base + suffix);
+      else exported.add(base);
+    }
+    const dashboard = JSON.parse(read('scripts/docker/monitoring/grafana/dashboards/reviewflow.json')) as { panels: Array<{ title: string; targets: Array<{ expr: string }> }> };
+    expect(dashboard.panels.length).toBeGreaterThan(0);
+    for (const panel of dashboard.panels) {
+      for (const { expr } of panel.targets) {
+        const used = expr.match(/reviewflow_\w+/g) ?? [];
+        expect(used.length, `${panel.title}: ${expr}`).toBeGreaterThan(0);
+        for (const metric of used) expect(exported, `${panel.title} queries ${metric}`).toContain(metric);
+      }
+    }
+  });
+});
 
 describe('Dockerfile', () => {
   const stages = dockerfileStages(read('Dockerfile'));

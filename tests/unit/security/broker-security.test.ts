@@ -90,10 +90,17 @@ describe('renderServerProperties with SASL_SSL', () => {
     expect(p.get('listener.name.sasl_ssl.ssl.keystore.password')).toBe('store-pw');
   });
 
-  it('renderServerProperties without a SASL_SSL port has no SASL or TLS settings', () => {
+  it('renderServerProperties with SASL_SSL turns on the StandardAuthorizer, denying what no ACL allows, with the loopback principal and the named super users', () => {
+    const p = properties(renderServerProperties({ node, all: [node], dataDir: '/d', tls, superUsers: ['admin', 'ops'] }));
+    expect(p.get('authorizer.class.name')).toBe('org.apache.kafka.metadata.authorizer.StandardAuthorizer');
+    expect(p.get('allow.everyone.if.no.acl.found')).toBe('false');
+    expect(p.get('super.users')).toBe('User:ANONYMOUS;User:admin;User:ops');
+  });
+
+  it('renderServerProperties without a SASL_SSL port has no SASL or TLS settings and no authorizer', () => {
     const plain = { nodeId: 1, brokerPort: 9092, controllerPort: 9093 };
     const text = renderServerProperties({ node: plain, all: [plain], dataDir: '/d' });
-    expect(text).not.toMatch(/sasl|ssl/i);
+    expect(text).not.toMatch(/sasl|ssl|authorizer|super\.users/i);
   });
 });
 
