@@ -122,7 +122,7 @@ async function runStage(stage: StageConfig, input: ConsumedMessage[][], instance
       const chunk: ConsumedBatch = { topic: stage.input, partition, messages: messages.slice(start, start + stage.batchSize), highWatermark: messages.length, lastOffset: messages.length - 1 };
       const began = performance.now();
       const nextOffset = chunk.messages[chunk.messages.length - 1]!.offset + 1;
-      const { routed } = step.process(chunk, { instance, nextOffset, now: Date.now() });
+      const { routed } = await step.process(chunk, { instance, nextOffset, now: Date.now() });
       seconds += (performance.now() - began) / 1000;
       const produced = takeTopic(routed.messages, stage.output);
       out += produced.length;

@@ -10,6 +10,10 @@ export const ErrorCode = {
   CORRUPT_BODY: 'CORRUPT_BODY',
   INVALID_RECORD: 'INVALID_RECORD',
   SCHEMA_INCOMPATIBLE: 'SCHEMA_INCOMPATIBLE',
+  // Confluent wire format: a schema id the registry does not know, a registry that does not answer, none configured
+  UNKNOWN_SCHEMA_ID: 'UNKNOWN_SCHEMA_ID',
+  SCHEMA_REGISTRY_UNAVAILABLE: 'SCHEMA_REGISTRY_UNAVAILABLE',
+  NO_SCHEMA_REGISTRY: 'NO_SCHEMA_REGISTRY',
   // ingest
   INVALID_INPUT: 'INVALID_INPUT',
   TOO_LARGE: 'TOO_LARGE',
@@ -24,6 +28,9 @@ export const ErrorCode = {
   // embedded broker
   BROKER_PROVISION: 'BROKER_PROVISION',
   BROKER_START: 'BROKER_START',
+  // local schema registry (tests and development)
+  REGISTRY_PROVISION: 'REGISTRY_PROVISION',
+  REGISTRY_START: 'REGISTRY_START',
   // stages and training
   TRANSFORM_FAILED: 'TRANSFORM_FAILED',
   MODEL_CORRUPT: 'MODEL_CORRUPT',

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCode, ReviewflowError } from '../errors.js';
+import { runMaven } from '../util/maven.js';
 import { packageRoot } from '../util/paths.js';
 
 /** The pinned Kafka version, read from kafka/pom.xml so it is written down once. */
@@ -31,21 +31,7 @@ export async function provisionKafka(log: (line: string) => void = () => {}): Pr
   if (provisioned(dir, version)) return { libs: dir, version, cached: true };
   log(`provisioning Apache Kafka ${version} from Maven Central into ${dir} ...`);
   const pom = join(packageRoot(), 'kafka', 'pom.xml');
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn('mvn', ['-q', '-B', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${dir}`, '-DoverWriteIfNewer=true'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('error', (err) =>
-      reject(new ReviewflowError(ErrorCode.BROKER_PROVISION, `cannot run Maven: ${err.message}`, { retriable: false, cause: err, hint: 'install Maven (apt-get install maven) and Java 17' })),
-    );
-    child.on('exit', (code) => {
-      if (code === 0) resolve();
-      else reject(new ReviewflowError(ErrorCode.BROKER_PROVISION, `Maven failed (exit ${code}) fetching Kafka ${version}:\n${output.slice(-2000)}`, { retriable: true, hint: 'check that Maven Central is reachable' }));
-    });
-  });
+  await runMaven(['-q', '-B', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${dir}`, '-DoverWriteIfNewer=true'], { code: ErrorCode.BROKER_PROVISION, what: `fetching Kafka ${version}` });
   writeFileSync(join(dir, '.provisioned'), version);
   return { libs: dir, version, cached: false };
 }

@@ -10,6 +10,7 @@ import { registerBroker } from './commands/broker.js';
 import { registerConsume } from './commands/consume.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerProduce } from './commands/produce.js';
+import { registerRegistry } from './commands/registry.js';
 import { registerRun } from './commands/run.js';
 import { registerStatus } from './commands/status.js';
 import { registerTopics } from './commands/topics.js';
@@ -58,6 +59,7 @@ program.hook('preAction', async (_program, actionCommand) => {
 });
 
 registerBroker(program);
+registerRegistry(program);
 registerTopics(program);
 registerGenerate(program);
 registerProduce(program);

@@ -4,6 +4,7 @@ import { encode } from '../records/index.js';
 import { traceProduce } from '../telemetry/index.js';
 import type { RawReview } from '../records/types.js';
 import { resolveLimits } from './limits.js';
+import type { ValueEncoder } from './registry-encoder.js';
 import type { IngestLimits, ParsedLine } from './types.js';
 import { validateReview } from './validate.js';
 
@@ -15,6 +16,8 @@ export interface IngestProducerOptions {
   batchSize?: number;
   limits?: Partial<IngestLimits>;
   source?: string;
+  /** How a record becomes a value: Avro single-object by default; `registryValueEncoder` for Confluent's wire format. */
+  encodeValue?: ValueEncoder;
 }
 
 export interface IngestSummary {
@@ -37,13 +40,15 @@ export function contentKey(text: string): string {
 }
 
 /**
- * Validates review events, encodes them as Avro and produces them in batches to the
+ * Validates review events, encodes them as Avro (single-object, or Confluent's wire format
+ * with `encodeValue`) and produces them in batches to the
  * ingest topic. Invalid events are reported per record, never sent.
  */
 export class IngestProducer {
   private readonly producer: ProducerPort;
   private readonly batchSize: number;
   private readonly limits: IngestLimits;
+  private readonly encodeValue: ValueEncoder;
   private pending: OutgoingMessage[] = [];
   private produced = 0;
 
@@ -51,6 +56,7 @@ export class IngestProducer {
     this.producer = o.kafka.producer();
     this.batchSize = o.batchSize ?? 2_000;
     this.limits = resolveLimits(o.limits);
+    this.encodeValue = o.encodeValue ?? ((record) => encode('review-raw', record));
   }
 
   connect(): Promise<void> {
@@ -91,7 +97,7 @@ export class IngestProducer {
 
   async add(record: RawReview): Promise<void> {
     const { span, headers } = traceProduce(this.o.topic, record.id);
-    this.pending.push({ key: contentKey(record.text), value: encode('review-raw', record), headers });
+    this.pending.push({ key: contentKey(record.text), value: this.encodeValue(record), headers });
     span.end();
     if (this.pending.length >= this.batchSize) await this.flush();
   }

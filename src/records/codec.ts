@@ -3,6 +3,7 @@
  * CRC-64-AVRO fingerprint, then the Avro binary body. Readers find the writer by
  * fingerprint and resolve it into the newest version of the record they expect.
  */
+import type avro from 'avsc';
 import { ErrorCode, fatal, type ReviewflowError } from '../errors.js';
 import type { RecordName, RecordTypes } from './record-names.js';
 import { schemaRegistry, type SchemaVersion } from './registry.js';
@@ -77,6 +78,19 @@ export function encode<N extends RecordName>(name: N, value: RecordTypes[N]): Bu
   return encodeVersion(schemaRegistry().newest(name), value);
 }
 
+/**
+ * The Avro body alone, without a single-object header, with the newest schema of `name`:
+ * for framings other than ours (Confluent's wire format). Throws INVALID_RECORD.
+ */
+export function encodeBody<N extends RecordName>(name: N, value: RecordTypes[N]): Buffer {
+  const schema = schemaRegistry().newest(name);
+  try {
+    return schema.type.toBuffer(value);
+  } catch (err) {
+    throw invalidRecord(schema, value, err);
+  }
+}
+
 /** Encodes with a given (possibly old) schema version: for evolution tests and tools. */
 export function encodeWith<N extends RecordName>(name: N, version: number, value: unknown): Buffer {
   const schema = schemaRegistry().version(name, version);
@@ -106,19 +120,56 @@ function writerOf(bytes: Buffer): SchemaVersion {
   return writer;
 }
 
-function readBody(reader: SchemaVersion, writer: SchemaVersion, bytes: Buffer): unknown {
-  const resolver = reader === writer ? undefined : schemaRegistry().resolver(reader, writer);
+/** `bytes` from `offset` on is one Avro body; `writer` names its schema in error messages. */
+function readBody(o: { reader: SchemaVersion; resolver: avro.Resolver | undefined; writer: string; bytes: Buffer; offset: number }): unknown {
+  const { bytes, writer } = o;
   let decoded: { value: unknown; offset: number };
   try {
-    decoded = reader.type.decode(bytes, HEADER_BYTES, resolver);
+    decoded = o.reader.type.decode(bytes, o.offset, o.resolver);
   } catch (err) {
-    throw fatal(ErrorCode.CORRUPT_BODY, `${writer.name} v${writer.version} body does not decode: ${(err as Error).message}`, { cause: err });
+    throw fatal(ErrorCode.CORRUPT_BODY, `${writer} body does not decode: ${(err as Error).message}`, { cause: err });
   }
   if (decoded.offset !== bytes.length) {
     const what = decoded.offset < 0 ? 'is truncated' : `has ${bytes.length - decoded.offset} trailing bytes`;
-    throw fatal(ErrorCode.CORRUPT_BODY, `${writer.name} v${writer.version} body ${what}`);
+    throw fatal(ErrorCode.CORRUPT_BODY, `${writer} body ${what}`);
   }
   return decoded.value;
+}
+
+function readSingleObject(reader: SchemaVersion, writer: SchemaVersion, bytes: Buffer): unknown {
+  const resolver = reader === writer ? undefined : schemaRegistry().resolver(reader, writer);
+  return readBody({ reader, resolver, writer: `${writer.name} v${writer.version}`, bytes, offset: HEADER_BYTES });
+}
+
+// Resolvers into the newest reader for writer schemas that came from outside (a schema registry)
+const foreignResolvers = new WeakMap<avro.Type, { reader: SchemaVersion; resolver: avro.Resolver }>();
+
+function foreignResolver(name: RecordName, writer: avro.Type, writerLabel: string): { reader: SchemaVersion; resolver: avro.Resolver } {
+  const reader = schemaRegistry().newest(name);
+  const known = foreignResolvers.get(writer);
+  if (known?.reader === reader) return known;
+  let resolver: avro.Resolver;
+  try {
+    resolver = reader.type.createResolver(writer);
+  } catch (err) {
+    throw fatal(ErrorCode.SCHEMA_INCOMPATIBLE, `${writerLabel} cannot be read as ${name} v${reader.version}: ${(err as Error).message}`, {
+      cause: err,
+      hint: `write with a schema that ${name} v${reader.version} can resolve (schemas/${name}/ has every version)`,
+    });
+  }
+  const entry = { reader, resolver };
+  foreignResolvers.set(writer, entry);
+  return entry;
+}
+
+/**
+ * Decodes an Avro body at `bytes[offset..]` written with `writer`, a schema this package
+ * does not ship (one from a schema registry), into the newest shape of `name`, resolving
+ * writer into reader as for single-object records. `writerLabel` names the writer in errors.
+ */
+export function decodeWithWriter<N extends RecordName>(name: N, o: { writer: avro.Type; writerLabel: string; bytes: Buffer; offset: number }): RecordTypes[N] {
+  const { reader, resolver } = foreignResolver(name, o.writer, o.writerLabel);
+  return readBody({ reader, resolver, writer: o.writerLabel, bytes: o.bytes, offset: o.offset }) as RecordTypes[N];
 }
 
 /** Decodes a record of kind `name`, written with any known version, into the newest shape. */
@@ -129,13 +180,13 @@ export function decode<N extends RecordName>(name: N, bytes: Buffer): RecordType
       hint: 'check which topic this consumer reads',
     });
   }
-  return readBody(schemaRegistry().newest(name), writer, bytes) as RecordTypes[N];
+  return readSingleObject(schemaRegistry().newest(name), writer, bytes) as RecordTypes[N];
 }
 
 /** Decodes a record of whatever kind its fingerprint names (for `consume` and models.updates). */
 export function decodeAny(bytes: Buffer): DecodedRecord {
   const writer = writerOf(bytes);
-  const value = readBody(schemaRegistry().newest(writer.name), writer, bytes);
+  const value = readSingleObject(schemaRegistry().newest(writer.name), writer, bytes);
   return { name: writer.name, version: writer.version, value } as DecodedRecord;
 }
 

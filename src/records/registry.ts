@@ -45,9 +45,10 @@ function typeHook(schema: unknown, opts: unknown): avro.Type | undefined {
 
 /**
  * Plain unions (`X | null`) and the hook above. A fresh object per file: avsc keeps its
- * registry of named types in the options.
+ * registry of named types in the options. Writer schemas from elsewhere (a schema
+ * registry) are parsed with the same options, so they decode to the same shapes.
  */
-function parseOptions(): Partial<avro.ForSchemaOptions> {
+export function avroParseOptions(): Partial<avro.ForSchemaOptions> {
   return { wrapUnions: false, omitRecordMethods: true, typeHook };
 }
 
@@ -72,7 +73,7 @@ export function findSchemasDir(fromUrl: string = import.meta.url): string {
 function parseSchemaFile(name: RecordName, version: number, path: string): SchemaVersion {
   let type: avro.Type;
   try {
-    type = avro.Type.forSchema(JSON.parse(readFileSync(path, 'utf8')) as avro.Schema, parseOptions());
+    type = avro.Type.forSchema(JSON.parse(readFileSync(path, 'utf8')) as avro.Schema, avroParseOptions());
   } catch (err) {
     throw fatal(ErrorCode.INVALID_CONFIG, `schema ${path} does not parse: ${(err as Error).message}`, { cause: err });
   }

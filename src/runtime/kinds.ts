@@ -30,7 +30,7 @@ export function transformKind(descriptor: AnyStageDescriptor, id: string = descr
     sideOutputs: descriptor.sideOutputs ?? [],
     fusable: true,
     trains: false,
-    createStep: (stage, env) => new TransformStep(stage, descriptor, env.kafka, env.originOf),
+    createStep: (stage, env) => new TransformStep(stage, descriptor, env.kafka, { originOf: env.originOf, schemaRegistry: env.schemaRegistry }),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { RegistryClient } from '../confluent/index.js';
 import { ErrorCode, ReviewflowError } from '../errors.js';
 import type { KafkaPort } from '../kafka/index.js';
 import { childLogger } from '../log.js';
@@ -49,6 +50,8 @@ export class Pipeline {
   private readonly log: Logger;
   private readonly selected: StageConfig[];
   private readonly kinds: KindRegistry;
+  /** One client per process, so each writer schema is fetched once for every stage. */
+  private readonly schemaRegistry: RegistryClient | undefined;
   private planned = false;
 
   constructor(private readonly o: PipelineOptions) {
@@ -56,6 +59,8 @@ export class Pipeline {
     this.selected = selectStages(o.topology, o.stages);
     this.kinds = o.kinds ?? builtinKinds;
     for (const stage of this.selected) this.kinds.of(stage); // an unknown kind fails here, not at start
+    const registry = o.topology.schemaRegistry;
+    this.schemaRegistry = registry ? new RegistryClient({ url: registry.url, requestTimeoutMs: registry.requestTimeoutMs }) : undefined;
   }
 
   private get instance(): string {
@@ -80,7 +85,7 @@ export class Pipeline {
     for (const [head, ...fused] of plan.chains) {
       if (fused.length > 0) this.log.info({ stages: [head.id, ...fused.map((f) => f.id)] }, 'stages fused: one consumer, records passed in memory');
       const instance = `${head.id}-${this.instance}`;
-      const env = { kafka: this.o.kafka, delivery: this.o.topology.delivery, instance, logger: this.log.child({ stage: head.id, instance }), events: { ...(this.o.onModelPublished ? { onModelPublished: this.o.onModelPublished } : {}), ...(this.o.onCandidateRejected ? { onCandidateRejected: this.o.onCandidateRejected } : {}) } };
+      const env = { kafka: this.o.kafka, delivery: this.o.topology.delivery, instance, ...(this.schemaRegistry ? { schemaRegistry: this.schemaRegistry } : {}), logger: this.log.child({ stage: head.id, instance }), events: { ...(this.o.onModelPublished ? { onModelPublished: this.o.onModelPublished } : {}), ...(this.o.onCandidateRejected ? { onCandidateRejected: this.o.onCandidateRejected } : {}) } };
       const origin = fusedOrigin(head.input);
       const steps: [Step, ...Step[]] = [this.kinds.of(head).createStep(head, env), ...fused.map((f) => this.kinds.of(f).createStep(f, { ...env, originOf: origin }))];
       this.runners.push(new StageRunner({ kafka: this.o.kafka, steps, delivery: this.o.topology.delivery, instance, instanceIndex: this.o.instanceIndex ?? 0, logger: this.log }));

@@ -1,5 +1,5 @@
 import { ErrorCode } from '../errors.js';
-import { decodeIngestValue } from '../ingest/wire.js';
+import { decodeIngestValue, type WriterSchemas } from '../ingest/wire.js';
 import { encode } from '../records/index.js';
 import type { Review } from '../records/types.js';
 import type { ConsumedBatch, ConsumedMessage } from '../kafka/index.js';
@@ -22,6 +22,11 @@ export interface ProcessOptions<O, S extends StageState | undefined> {
   originOf?: OriginOf;
   /** Calls the stage's flush after the records, with this clock (windowed metrics on time). */
   flushAt?: number;
+  /**
+   * For a stage reading the ingest topic: the writer schemas of the chunk's Confluent-framed
+   * records, fetched from the topology's schema registry. Absent when it names none.
+   */
+  writers?: WriterSchemas;
 }
 
 /** The record key travels on: it decided the partition upstream (content hash or id). */
@@ -58,8 +63,9 @@ export function processBatch<O, S extends StageState | undefined>(batch: Consume
   return outcome.routed();
 
   function processOne(message: ConsumedMessage): void {
-    // the ingest topic also takes JSON from any client (ingest/wire.ts)
-    const record: StageInput | undefined = stage.input === 'raw' ? outcome.decodeWith(message, (value) => decodeIngestValue(value, message)) : outcome.decode(message, 'review');
+    // the ingest topic also takes JSON and schema-registry Avro from any client (ingest/wire.ts)
+    const ingest = { timestamp: message.timestamp, ...(p.writers ? { writers: p.writers } : {}) };
+    const record: StageInput | undefined = stage.input === 'raw' ? outcome.decodeWith(message, (value) => decodeIngestValue(value, ingest)) : outcome.decode(message, 'review');
     if (record === undefined) return;
     const context: TransformContext<O, S> = {
       options: p.options,

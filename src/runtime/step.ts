@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { RegistryClient } from '../confluent/index.js';
 import type { ConsumedBatch, KafkaPort, TopicMessages } from '../kafka/index.js';
 import type { ModelVersion } from '../records/types.js';
 import type { StageConfig } from '../topology/index.js';
@@ -38,6 +39,8 @@ export interface StepEnv {
   /** Set when the stage is fused after another: where its records come from (fusion.ts). */
   originOf?: OriginOf;
   events?: ModelEvents;
+  /** The topology's schema registry (Confluent-framed records on the ingest topic); absent when it names none. */
+  schemaRegistry?: RegistryClient;
 }
 
 /**

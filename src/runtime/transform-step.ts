@@ -1,3 +1,5 @@
+import { confluentSchemaIds, type RegistryClient } from '../confluent/index.js';
+import type { WriterSchemas } from '../ingest/wire.js';
 import type { KafkaPort, ConsumedBatch, OutgoingMessage, TopicMessages } from '../kafka/index.js';
 import type { StageState } from '../stages/types.js';
 import type { StageConfig } from '../topology/schema.js';
@@ -8,6 +10,8 @@ import { PartitionedStep } from './partitioned-step.js';
 import { stageRoutes, type OriginOf, type StageRoutes } from './batch-outcome.js';
 import { processBatch } from './process-batch.js';
 import type { Step, StepResult } from './step.js';
+
+const NO_WRITERS: WriterSchemas = new Map();
 
 /**
  * A stage with a pure per-record transform inside a StageRunner: its routes, and the
@@ -23,13 +27,19 @@ export class TransformStep extends PartitionedStep<StageState | undefined> imple
     return this.stage.id;
   }
 
+  private readonly originOf: OriginOf | undefined;
+  /** Where the writer schemas of Confluent-framed ingest records come from; only a stage reading the ingest topic uses it. */
+  private readonly schemaRegistry: RegistryClient | undefined;
+
   constructor(
     readonly stage: StageConfig,
     readonly descriptor: AnyStageDescriptor,
     private readonly kafka: KafkaPort,
-    private readonly originOf?: OriginOf,
+    extras: { originOf?: OriginOf | undefined; schemaRegistry?: RegistryClient | undefined } = {},
   ) {
     super();
+    this.originOf = extras.originOf;
+    this.schemaRegistry = descriptor.input === 'raw' ? extras.schemaRegistry : undefined;
     this.routes = stageRoutes(stage);
     this.changelog = changelogTopic(stage);
     this.stats = statsTopic(stage);
@@ -42,8 +52,19 @@ export class TransformStep extends PartitionedStep<StageState | undefined> imple
     for (const p of partitions) this.contexts.set(p, restored.get(p) ?? freshContext(this.descriptor.createState(this.stage.options)));
   }
 
-  /** Runs the transform (then the stage's flush) over one chunk of a partition it holds. */
-  process(chunk: ConsumedBatch, o: { instance: string; nextOffset: number; now: number }): StepResult {
+  /**
+   * Runs the transform (then the stage's flush) over one chunk of a partition it holds. The
+   * writer schemas its Confluent-framed records name are looked up first (asynchronously,
+   * cached by the client), so decoding stays synchronous.
+   */
+  process(chunk: ConsumedBatch, o: { instance: string; nextOffset: number; now: number }): StepResult | Promise<StepResult> {
+    if (!this.schemaRegistry) return this.processWith(chunk, o, undefined);
+    const ids = confluentSchemaIds(chunk.messages.map((m) => m.value));
+    if (ids.length === 0) return this.processWith(chunk, o, NO_WRITERS);
+    return this.schemaRegistry.writerSchemas(ids).then((writers) => this.processWith(chunk, o, writers));
+  }
+
+  private processWith(chunk: ConsumedBatch, o: { instance: string; nextOffset: number; now: number }, writers: WriterSchemas | undefined): StepResult {
     const ctx = this.context(chunk.partition);
     const routed = processBatch(chunk, {
       stage: this.descriptor,
@@ -52,6 +73,7 @@ export class TransformStep extends PartitionedStep<StageState | undefined> imple
       routes: this.routes,
       instance: o.instance,
       ...(this.originOf ? { originOf: this.originOf } : {}),
+      ...(writers ? { writers } : {}),
       flushAt: o.now,
     });
     accumulate(ctx, routed.counters, o.nextOffset);

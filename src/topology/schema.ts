@@ -53,6 +53,26 @@ export const brokerSchema = z
   })
   .strict();
 
+/**
+ * A Confluent-compatible schema registry: where the writer schemas of Avro records in
+ * Confluent's wire format (magic byte 0 + schema id) on the ingest topic are looked up.
+ */
+export const schemaRegistrySchema = z
+  .object({
+    /** Base URL of its Confluent API, e.g. http://registry:8081 (Apicurio: http://host:port/apis/ccompat/v7). */
+    url: z
+      .string()
+      .url('the schema registry url is a full URL such as http://localhost:8081')
+      .regex(/^https?:\/\//, 'the schema registry url starts with http:// or https://'),
+    /**
+     * How long one schema lookup may take before its records are dead-lettered as
+     * SCHEMA_REGISTRY_UNAVAILABLE. The stage waits on it inside a batch, so it stays well
+     * under a group's session timeout (30 s by default).
+     */
+    requestTimeoutMs: z.number().int().min(100).max(20_000).default(10_000),
+  })
+  .strict();
+
 export const stageSchema = z
   .object({
     id: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'stage ids are lower-case letters, digits and "-"'),
@@ -93,6 +113,8 @@ export const topologySchema = z
     fuse: z.boolean().default(false),
     /** The topic `produce` writes to. */
     ingest: topicName,
+    /** Needed only to read schema-registry Avro (Confluent wire format) from the ingest topic. */
+    schemaRegistry: schemaRegistrySchema.optional(),
     topics: z.record(topicName, topicSchema),
     stages: z.array(stageSchema).min(1),
   })
@@ -100,6 +122,7 @@ export const topologySchema = z
 
 export type TopicConfig = z.output<typeof topicSchema>;
 export type BrokerConfig = z.output<typeof brokerSchema>;
+export type SchemaRegistryConfig = z.output<typeof schemaRegistrySchema>;
 /** A topology as the schema reads it: a stage's `group` may still be absent. */
 export type ParsedTopology = z.output<typeof topologySchema>;
 /** A stage after validation, which fills in `group` (default `<topology name>.<stage id>`). */

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ErrorCode, ReviewflowError } from '../../errors.js';
-import { IngestProducer, INPUT_FORMATS, readRecords, type InputFormat } from '../../ingest/index.js';
+import { RegistryClient } from '../../confluent/index.js';
+import { IngestProducer, INPUT_FORMATS, readRecords, registryValueEncoder, valueSubject, type InputFormat } from '../../ingest/index.js';
 import { action } from '../action.js';
 import { emit, note } from '../output.js';
 import { parseIntOption } from '../options.js';
@@ -14,13 +15,16 @@ export function registerProduce(program: Command): void {
     .option('--limit <n>', 'stop after this many input records', parseIntOption('--limit', 1))
     .option('--max-text-bytes <n>', 'longest accepted text in bytes', parseIntOption('--max-text-bytes', 1))
     .option('--strict', 'exit non-zero when any record was rejected', false)
+    .option('--registry <url>', 'write Avro in Confluent wire format, the schema registered under <ingest topic>-value at this Confluent-compatible schema registry')
     .action(
-      action(async (ctx, opts: { file: string; format: string; limit?: number; maxTextBytes?: number; strict: boolean }) => {
+      action(async (ctx, opts: { file: string; format: string; limit?: number; maxTextBytes?: number; strict: boolean; registry?: string }) => {
         if (!INPUT_FORMATS.includes(opts.format as InputFormat)) {
           throw new ReviewflowError(ErrorCode.INVALID_INPUT, `unknown --format ${opts.format}`, { retriable: false, hint: `use one of ${INPUT_FORMATS.join(', ')}` });
         }
         const started = Date.now();
-        const producer = new IngestProducer({ kafka: ctx.kafka, topic: ctx.topology.ingest });
+        const topic = ctx.topology.ingest;
+        const registry = opts.registry ? await registryValueEncoder({ client: new RegistryClient({ url: opts.registry }), subject: valueSubject(topic) }) : undefined;
+        const producer = new IngestProducer({ kafka: ctx.kafka, topic, ...(registry ? { encodeValue: registry.encode } : {}) });
         await producer.connect();
         const lines = readRecords({
           input: opts.file === '-' ? process.stdin : opts.file,
@@ -38,7 +42,7 @@ export function registerProduce(program: Command): void {
           await producer.close();
         }
         const seconds = (Date.now() - started) / 1000;
-        emit({ ...summary, topic: ctx.topology.ingest, seconds: Number(seconds.toFixed(2)), recordsPerSec: Math.round(summary.produced / Math.max(seconds, 1e-3)) });
+        emit({ ...summary, topic, ...(registry ? { schemaId: registry.schemaId, subject: valueSubject(topic) } : {}), seconds: Number(seconds.toFixed(2)), recordsPerSec: Math.round(summary.produced / Math.max(seconds, 1e-3)) });
         if (opts.strict && summary.rejected > 0) process.exitCode = 2;
       }),
     );

@@ -69,6 +69,16 @@ describe('topology schema', () => {
   });
 
   it.each<Case>([
+    ['a schema registry without a url', (t) => void (t.schemaRegistry = {}), required('schemaRegistry.url', 'a string')],
+    ['a schema registry url that is not a URL', (t) => void (t.schemaRegistry = { url: 'localhost:8081' }), { path: 'schemaRegistry.url', message: 'the schema registry url starts with http:// or https://', fix: AS_SAID }],
+    ['a schema registry key the schema does not know', (t) => void (t.schemaRegistry = { url: 'http://localhost:8081', subject: 'x' }), unknownKey('schemaRegistry', 'subject')],
+    ['a schema registry timeout under 100 ms', (t) => void (t.schemaRegistry = { url: 'http://localhost:8081', requestTimeoutMs: 10 }), atLeast('schemaRegistry.requestTimeoutMs', 100)],
+    ['a schema registry timeout a stage could not wait out within its session', (t) => void (t.schemaRegistry = { url: 'http://localhost:8081', requestTimeoutMs: 60_000 }), atMost('schemaRegistry.requestTimeoutMs', 20_000)],
+  ])('the schema registry block rejects %s, naming the path and the fix', (_name, change, issue) => {
+    expectIssue(shopWith(change), issue);
+  });
+
+  it.each<Case>([
     ['a stage id with capitals', (t) => void (stage(t).id = 'Tidy'), { path: 'stages[0].id', message: 'stage ids are lower-case letters, digits and "-"', fix: AS_SAID }],
     ['an empty kind', (t) => void (stage(t).kind = ''), { path: 'stages[0].kind', message: 'String must contain at least 1 character(s)', fix: 'use at least 1 character(s)' }],
     ['a missing input', (t) => void delete stage(t).input, required('stages[0].input', 'a string')],
