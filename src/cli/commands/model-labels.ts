@@ -8,7 +8,7 @@ import { action } from '../action.js';
 import type { CliContext } from '../context.js';
 import { emit } from '../output.js';
 import { parseIntOption } from '../options.js';
-import { trainerFor } from './models.js';
+import { trainerFor } from '../model-topics.js';
 
 interface MoveOptions {
   model?: string;

@@ -8,7 +8,7 @@ import { prepareForPrediction } from '../../models/prepare.js';
 import { action } from '../action.js';
 import { emit } from '../output.js';
 import { parseIntOption } from '../options.js';
-import { trainerStages } from './models.js';
+import { trainerStages } from '../model-topics.js';
 
 interface PredictOptions {
   text?: string;

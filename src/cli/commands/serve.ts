@@ -3,7 +3,7 @@ import { childLogger } from '../../log.js';
 import { action } from '../action.js';
 import { emit, note } from '../output.js';
 import { parseIntOption } from '../options.js';
-import { trainerStages } from './models.js';
+import { trainerStages } from '../model-topics.js';
 import { untilSignal } from './run.js';
 
 interface ServeOptions {
