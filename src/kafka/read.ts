@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ErrorCode, ReviewflowError } from '../errors.js';
 import type { AdminPort } from './admin.js';
 import type { ConsumerPort } from './consumer.js';
-import type { ConsumedMessage } from './types.js';
+import { READER_GROUP_PREFIX, type ConsumedMessage } from './types.js';
 
 export interface ReadToEndOptions {
   topic: string;
@@ -30,7 +30,7 @@ export async function readToEnd(reader: Reader, options: ReadToEndOptions, onMes
   const wanted = new Set(options.partitions ?? ends.map((e) => e.partition));
   const remaining = new Map(ends.filter((e) => e.high > e.low && wanted.has(e.partition)).map((e) => [e.partition, e.high]));
   if (remaining.size === 0) return 0;
-  const groupId = `reviewflow-reader-${randomUUID()}`;
+  const groupId = `${READER_GROUP_PREFIX}${randomUUID()}`;
   const consumer = reader.consumer({ groupId, topics: [options.topic], readCommitted: options.readCommitted ?? false });
   let handed = 0;
   let finish: () => void = () => {};

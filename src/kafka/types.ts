@@ -56,6 +56,13 @@ export interface GroupLag {
   total: number;
 }
 
+/**
+ * Group-id prefixes of reviewflow's short-lived consumers: `readToEnd`'s throwaway
+ * groups and model subscribers. Declared once, because ACLs grant them by prefix.
+ */
+export const READER_GROUP_PREFIX = 'reviewflow-reader-';
+export const SUBSCRIBER_GROUP_PREFIX = 'reviewflow-subscriber-';
+
 /** One ALLOW ACL (the only kind reviewflow writes): who may do what to which resource, from any host. */
 export type AclOperation = 'read' | 'write' | 'describe' | 'delete';
 export type AclResourceType = 'topic' | 'group' | 'transactional-id';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ErrorCode, ReviewflowError, describeError, fatal } from '../errors.js';
-import type { ConsumedMessage, ConsumerPort, KafkaPort } from '../kafka/index.js';
+import { SUBSCRIBER_GROUP_PREFIX, type ConsumedMessage, type ConsumerPort, type KafkaPort } from '../kafka/index.js';
 import { childLogger } from '../log.js';
 import type { ModelVersion } from '../records/types.js';
 import { toUpdateRecord, type ModelUpdateRecord } from '../models/assembler.js';
@@ -59,7 +59,7 @@ export async function subscribeModels(options: SubscribeOptions, onModel?: (mani
   const follow = followOf(options);
   const slot = new ModelSlot();
   const waiters: Array<(m: ModelVersion) => void> = [];
-  const consumer: ConsumerPort = options.kafka.consumer({ groupId: `reviewflow-subscriber-${randomUUID()}`, topics: [options.topic], fromBeginning: true, maxWaitTimeMs: 100 });
+  const consumer: ConsumerPort = options.kafka.consumer({ groupId: `${SUBSCRIBER_GROUP_PREFIX}${randomUUID()}`, topics: [options.topic], fromBeginning: true, maxWaitTimeMs: 100 });
 
   const follower = new ModelFollower({
     follow,

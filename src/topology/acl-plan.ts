@@ -1,4 +1,4 @@
-import type { AclBinding, AclOperation } from '../kafka/index.js';
+import { READER_GROUP_PREFIX, SUBSCRIBER_GROUP_PREFIX, type AclBinding, type AclOperation, type AclResourceType } from '../kafka/index.js';
 import { changelogTopic, statsTopic } from './derived.js';
 import type { Topology } from './load.js';
 import type { StageConfig } from './schema.js';
@@ -9,9 +9,6 @@ import type { StageConfig } from './schema.js';
  * subscribers, and a write-only one for producers to the ingest topic. Pure: applying
  * them is `reviewflow acls apply` (src/kafka/ turns these into the protocol's enums).
  */
-/** Group prefixes of reviewflow's short-lived readers (src/kafka/read.ts, src/subscription/subscribe.ts). */
-export const READER_GROUP_PREFIX = 'reviewflow-reader-';
-export const SUBSCRIBER_GROUP_PREFIX = 'reviewflow-subscriber-';
 
 export interface AclPrincipals {
   /** Stage id → principal; a stage not listed gets `User:<its group>`. */
@@ -26,29 +23,30 @@ export function stagePrincipal(stage: StageConfig, principals: AclPrincipals): s
   return principals.stages?.[stage.id] ?? `User:${stage.group}`;
 }
 
-function topic(principal: string, name: string, operations: AclOperation[]): AclBinding[] {
-  return operations.map((operation) => ({ principal, resourceType: 'topic', resourceName: name, pattern: 'literal', operation }));
+function grant(principal: string, resourceType: AclResourceType, resourceName: string, operations: readonly AclOperation[], pattern: AclBinding['pattern'] = 'literal'): AclBinding[] {
+  return operations.map((operation) => ({ principal, resourceType, resourceName, pattern, operation }));
+}
+
+function topic(principal: string, name: string, operations: readonly AclOperation[]): AclBinding[] {
+  return grant(principal, 'topic', name, operations);
 }
 
 /** What one stage's runner touches: see StageRunner, TransformStep and TrainStep. */
 function stageAcls(topology: Topology, stage: StageConfig, principal: string, trains: boolean): AclBinding[] {
   const writes = [stage.output, stage.quarantine, stage.deadLetter, stage.quality].filter((t): t is string => t !== undefined);
-  const bindings: AclBinding[] = [
+  return [
     ...topic(principal, stage.input, ['read', 'describe']),
     ...writes.flatMap((t) => topic(principal, t, ['write', 'describe'])),
     // restore reads its state and counters back; the trainer resumes from its model topic
     ...[changelogTopic(stage), statsTopic(stage)].flatMap((t) => topic(principal, t, ['read', 'write', 'describe'])),
     ...(trains ? topic(principal, stage.output, ['read']) : []),
     // its consumer group (the trainer also describes it and sets its offsets)
-    ...(['read', 'describe'] as const).map((operation): AclBinding => ({ principal, resourceType: 'group', resourceName: stage.group, pattern: 'literal', operation })),
+    ...grant(principal, 'group', stage.group, ['read', 'describe']),
     // readToEnd's throwaway groups: joined, then deleted
-    ...(['read', 'delete'] as const).map((operation): AclBinding => ({ principal, resourceType: 'group', resourceName: READER_GROUP_PREFIX, pattern: 'prefixed', operation })),
-  ];
-  if (topology.delivery === 'exactly-once') {
+    ...grant(principal, 'group', READER_GROUP_PREFIX, ['read', 'delete'], 'prefixed'),
     // transactional ids are `<group>.tx.<instance index>`
-    for (const operation of ['write', 'describe'] as const) bindings.push({ principal, resourceType: 'transactional-id', resourceName: `${stage.group}.tx.`, pattern: 'prefixed', operation });
-  }
-  return bindings;
+    ...(topology.delivery === 'exactly-once' ? grant(principal, 'transactional-id', `${stage.group}.tx.`, ['write', 'describe'], 'prefixed') : []),
+  ];
 }
 
 /**
@@ -62,13 +60,11 @@ export function aclPlan(topology: Topology, principals: AclPrincipals, trains: (
   const bindings = [
     ...topology.stages.flatMap((stage) => stageAcls(topology, stage, stagePrincipal(stage, principals), trains(stage))),
     ...modelTopics.flatMap((t) => topic(subscriber, t, ['read', 'describe'])),
-    ...(['read'] as const).map((operation): AclBinding => ({ principal: subscriber, resourceType: 'group', resourceName: SUBSCRIBER_GROUP_PREFIX, pattern: 'prefixed', operation })),
-    ...(['read', 'delete'] as const).map((operation): AclBinding => ({ principal: subscriber, resourceType: 'group', resourceName: READER_GROUP_PREFIX, pattern: 'prefixed', operation })),
+    ...grant(subscriber, 'group', SUBSCRIBER_GROUP_PREFIX, ['read'], 'prefixed'),
+    ...grant(subscriber, 'group', READER_GROUP_PREFIX, ['read', 'delete'], 'prefixed'),
     ...topic(producer, topology.ingest, ['write', 'describe']),
   ];
-  const seen = new Set<string>();
-  return bindings.filter((b) => {
-    const key = `${b.principal}|${b.resourceType}|${b.resourceName}|${b.pattern}|${b.operation}`;
-    return !seen.has(key) && Boolean(seen.add(key));
-  });
+  // a principal named for several stages (a fused chain) would get some bindings twice
+  const unique = new Map(bindings.map((b) => [`${b.principal}|${b.resourceType}|${b.resourceName}|${b.pattern}|${b.operation}`, b]));
+  return [...unique.values()];
 }

@@ -4,4 +4,4 @@ export { topicSpecs, changelogTopic, statsTopic } from './derived.js';
 export type { StageKind } from './validate.js';
 export type { TopologyConfig, StageConfig, TopicConfig, BrokerConfig } from './schema.js';
 export type { TopologyIssue } from './issues.js';
-export { aclPlan, stagePrincipal, READER_GROUP_PREFIX, SUBSCRIBER_GROUP_PREFIX, type AclPrincipals } from './acl-plan.js';
+export { aclPlan, stagePrincipal, type AclPrincipals } from './acl-plan.js';
