@@ -6,9 +6,11 @@
  * first stage's input offset once everything it produced is acknowledged. The topics
  * between fused stages are not written.
  */
-import type { ConsumedBatch, ConsumedMessage, KafkaPort, OutgoingMessage } from '../kafka/index.js';
+import type { ConsumedBatch, KafkaPort, OutgoingMessage } from '../kafka/index.js';
+import type { Review } from '../records/types.js';
 import type { StageConfig, Topology } from '../topology/index.js';
 import type { OriginOf } from './batch-outcome.js';
+import type { HandedMessage } from './handed-record.js';
 
 /**
  * A record handed to a fused stage gets a position that a replay reproduces: its origin
@@ -102,26 +104,30 @@ export function fusedOrigin(chainInput: string): OriginOf {
 /**
  * Turns what one stage routed to its output topic into the batch the next fused stage
  * reads. `sources` holds the input offset each output came from; `fromHead` says whether
- * those are offsets of the chain's input (first stage) or positions made here.
+ * those are offsets of the chain's input (first stage) or positions made here. With
+ * `reviews` (the decoded record of each output), each message carries its review, so the
+ * next stage skips the Avro decode, and outputs may come without bytes (handed-record.ts).
  */
-export function handOff(o: { outputs: OutgoingMessage[]; sources: number[]; fromHead: boolean; head: ConsumedBatch; topic: string }): ConsumedBatch {
+export function handOff(o: { outputs: OutgoingMessage[]; sources: number[]; reviews?: Review[]; fromHead: boolean; head: ConsumedBatch; topic: string }): ConsumedBatch {
   const timestamps = new Map<number, number>();
   for (const m of o.head.messages) timestamps.set(m.offset, m.timestamp);
   const fallback = o.head.messages[o.head.messages.length - 1];
   const seen = new Map<number, number>();
-  const messages: ConsumedMessage[] = o.outputs.map((m, i) => {
+  const messages: HandedMessage[] = o.outputs.map((m, i) => {
     const source = o.sources[i] ?? -1;
     // -1: emitted by a flush, not by a record; it belongs to the chunk's last record
     const origin = source < 0 ? (fallback?.offset ?? 0) : o.fromHead ? source : originOffset(source);
     const index = seen.get(origin) ?? 0;
     if (index >= FANOUT) throw new RangeError(`a fused stage emitted over ${FANOUT} records for input offset ${origin}`);
     seen.set(origin, index + 1);
+    const review = o.reviews?.[i];
     return {
       key: typeof m.key === 'string' ? Buffer.from(m.key) : (m.key ?? null),
       value: m.value,
       headers: m.headers ?? {},
       offset: origin * FANOUT + index,
       timestamp: timestamps.get(origin) ?? fallback?.timestamp ?? Date.now(),
+      ...(review ? { review } : {}),
     };
   });
   return { topic: o.topic, partition: o.head.partition, messages, highWatermark: 0, lastOffset: -1 };

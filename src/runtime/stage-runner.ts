@@ -199,11 +199,12 @@ export class StageRunner {
     const now = Date.now();
     let input = chunk;
     for (const [i, step] of this.steps.entries()) {
-      const { routed, bookkeeping } = await step.process(input, { instance: this.o.instance, nextOffset, now });
       const next = this.steps[i + 1];
+      // a fused next step reads the decoded reviews: no Avro round trip between the two
+      const { routed, bookkeeping } = await step.process(input, { instance: this.o.instance, nextOffset, now, handOff: next !== undefined });
       if (next) {
         const outputs = takeTopic(routed.messages, step.stage.output);
-        input = handOff({ outputs, sources: routed.outputSources, fromHead: i === 0, head: chunk, topic: next.stage.input });
+        input = handOff({ outputs, sources: routed.outputSources, reviews: routed.outputReviews, fromHead: i === 0, head: chunk, topic: next.stage.input });
       }
       for (const [topic, messages] of routed.messages) outgoing.push({ topic, messages });
       outgoing.push(...bookkeeping);
