@@ -6,11 +6,14 @@
  * first stage's input offset once everything it produced is acknowledged. The topics
  * between fused stages are not written.
  */
-import type { ConsumedBatch, KafkaPort, OutgoingMessage } from '../kafka/index.js';
+import type { ConsumedBatch, KafkaPort, OutgoingMessage, TopicMessages } from '../kafka/index.js';
 import type { Review } from '../records/types.js';
 import type { StageConfig, Topology } from '../topology/index.js';
 import type { OriginOf } from './batch-outcome.js';
+import type { StageCounters } from './counters.js';
 import type { HandedMessage } from './handed-record.js';
+import type { Step } from './step.js';
+import { takeTopic } from './transform-step.js';
 
 /**
  * A record handed to a fused stage gets a position that a replay reproduces: its origin
@@ -131,4 +134,34 @@ export function handOff(o: { outputs: OutgoingMessage[]; sources: number[]; revi
     };
   });
   return { topic: o.topic, partition: o.head.partition, messages, highWatermark: 0, lastOffset: -1 };
+}
+
+export interface ChainResult {
+  /** Every record and bookkeeping record the chain's steps produce, by topic. */
+  outgoing: TopicMessages[];
+  /** Each step's counters for the chunk, in chain order. */
+  counters: StageCounters[];
+}
+
+/**
+ * Runs one chunk through a chain of steps, as a StageRunner does: each fused step reads
+ * the decoded reviews the step before it output (handOff), so only the chain's last
+ * output and the side outputs are encoded.
+ */
+export async function runChain(steps: Step[], chunk: ConsumedBatch, o: { instance: string; nextOffset: number; now: number }): Promise<ChainResult> {
+  const outgoing: TopicMessages[] = [];
+  const counters: StageCounters[] = [];
+  let input = chunk;
+  for (const [i, step] of steps.entries()) {
+    const next = steps[i + 1];
+    const { routed, bookkeeping } = await step.process(input, { ...o, handOff: next !== undefined });
+    if (next) {
+      const outputs = takeTopic(routed.messages, step.stage.output);
+      input = handOff({ outputs, sources: routed.outputSources, reviews: routed.outputReviews, fromHead: i === 0, head: chunk, topic: next.stage.input });
+    }
+    for (const [topic, messages] of routed.messages) outgoing.push({ topic, messages });
+    outgoing.push(...bookkeeping);
+    counters.push(routed.counters);
+  }
+  return { outgoing, counters };
 }
