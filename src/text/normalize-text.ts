@@ -54,7 +54,7 @@ function isAscii(text: string): boolean {
 }
 
 /** Only runs of 2+ and non-space whitespace are rewritten: a single space between words is left alone. */
-function collapseWhitespace(text: string): string {
+export function collapseWhitespace(text: string): string {
   return hasOnlySingleInnerSpaces(text) ? text : text.replace(/[^\S ]\s*|\s{2,}/g, ' ').trim();
 }
 
