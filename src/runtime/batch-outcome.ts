@@ -30,7 +30,7 @@ export interface RoutedBatch {
   counters: StageCounters;
   /** For each record on the output topic, in order: the input offset it came from. */
   outputSources: number[];
-  /** For each record on the output topic, in order: the review it encodes (a fused hand-off passes these on). */
+  /** In a fused hand-off only (empty otherwise), for each record on the output topic, in order: its review. */
   outputReviews: Review[];
 }
 

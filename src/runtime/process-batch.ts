@@ -136,7 +136,8 @@ function routeEmissions(emissions: Emission[], o: { source: ConsumedMessage | un
         fated = true;
         t.push(routes.output, { key: source ? keyOf(source, e.review) : e.review.id, value: o.encodeOutput ? encode('review', e.review) : null, headers: source?.headers });
         t.outputSources.push(source ? source.offset : -1);
-        t.outputReviews.push(e.review);
+        // kept only for a hand-off: holding every review of the chunk costs the GC otherwise
+        if (!o.encodeOutput) t.outputReviews.push(e.review);
         break;
     }
   }
