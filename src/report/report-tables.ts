@@ -63,7 +63,7 @@ function versionRow(v: VersionReport, start: number): string {
 
 /** Each label's last move: where it points, from where, by whom and why (automatic rollbacks say why here). */
 export function labelTable(data: RunReportData): string {
-  if (data.labels.length === 0) return '<p class="empty">No label was set: `reviewflow models label` sets one.</p>';
+  if (data.labels.length === 0) return '<p class="empty">No label was set (reviewflow models label sets one).</p>';
   const rows = data.labels.map(
     (l) =>
       `<tr><th scope="row">${escapeHtml(l.model)} <span class="version">${escapeHtml(l.label)}</span></th>` +

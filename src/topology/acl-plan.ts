@@ -42,7 +42,7 @@ function stageAcls(topology: Topology, stage: StageConfig, principal: string, tr
     ...(trains ? topic(principal, stage.output, ['read']) : []),
     // its consumer group (the trainer also describes it and sets its offsets)
     ...grant(principal, 'group', stage.group, ['read', 'describe']),
-    // readToEnd's throwaway groups: joined, then deleted
+    // readToEnd's throwaway groups (and the trainer's label feed, see auto-rollback): joined, then deleted
     ...grant(principal, 'group', READER_GROUP_PREFIX, ['read', 'delete'], 'prefixed'),
     // transactional ids are `<group>.tx.<instance index>`
     ...(topology.delivery === 'exactly-once' ? grant(principal, 'transactional-id', `${stage.group}.tx.`, ['write', 'describe'], 'prefixed') : []),

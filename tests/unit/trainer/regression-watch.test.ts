@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { denseWeights, deserializeWeights, type ModelWeights, type ScoringWeights } from '../../../src/models/index.js';
 import type { ModelLabel } from '../../../src/records/types.js';
 import { judgeRegression, loadBackend, moveId, moveToJudge, RegressionWatch, Trainer, trainerOptions, type BackendInfo, type PrequentialObserver } from '../../../src/trainer/index.js';
@@ -94,6 +96,14 @@ describe('autoRollback options', () => {
   it('is off by default; an empty block takes the documented defaults', () => {
     expect(trainerOptions.parse({}).autoRollback).toBeUndefined();
     expect(trainerOptions.parse({ autoRollback: {} }).autoRollback).toEqual({ label: 'stable', window: 2_000, margin: 0.02 });
+  });
+
+  it('README\'s example parses to the defaults, and its reason is the one judgeRegression writes', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const example = /^\s*(autoRollback: \{[^}]*\})/m.exec(readme)?.[1];
+    expect(trainerOptions.parse(parse(example!)).autoRollback).toEqual(trainerOptions.parse({ autoRollback: {} }).autoRollback);
+    const { reason } = judgeRegression({ label: 'stable', version: 9, predecessor: 7, window: 2_000, labelledCorrect: 960, predecessorCorrect: 1_926, margin: 0.02 });
+    expect(readme).toContain(`\`${reason}\``);
   });
 
   it('rejects a bad label, window or margin, and unknown keys, with what to fix', () => {
