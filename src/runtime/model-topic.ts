@@ -3,7 +3,7 @@ import type { KafkaPort, OutgoingMessage, ProducerPort } from '../kafka/index.js
 import { ModelAssembler, modelKeys, moveLabel, toUpdateRecord, versionsToDrop, type ModelTopicIndex } from '../models/index.js';
 import { encode } from '../records/index.js';
 import type { ModelChunk, ModelLabel, ModelVersion } from '../records/types.js';
-import { readModelHistory, readModelIndex, type ModelHistory } from '../subscription/history.js';
+import { readModelHistory, readModelIndex } from '../subscription/history.js';
 import { withRetry } from '../util/retry.js';
 import { DELIVERY_RETRY } from './delivery.js';
 
@@ -57,8 +57,8 @@ export interface LabelMoved {
  * label record. `models label`, `models rollback` and automatic rollback all move labels
  * through here.
  */
-export async function moveModelLabel(kafka: KafkaPort, topic: string, request: LabelMoveRequest, history?: ModelHistory): Promise<LabelMoved | undefined> {
-  const { loaded, index } = history ?? (await readModelHistory(kafka, topic, request.model));
+export async function moveModelLabel(kafka: KafkaPort, topic: string, request: LabelMoveRequest): Promise<LabelMoved | undefined> {
+  const { loaded, index } = await readModelHistory(kafka, topic, request.model);
   const retained = (loaded.get(request.model) ?? []).map((l) => l.manifest.version);
   const previous = index.labels(request.model).get(request.label);
   const version = request.choose({ retained, current: previous });

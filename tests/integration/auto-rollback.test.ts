@@ -20,7 +20,8 @@ import { dropTopology, testKafka, testTopology } from '../helpers/kafka.js';
  * show. A restarted trainer does not roll back again, and a move that holds is kept.
  */
 const kafka = testKafka();
-const WINDOW = 300;
+/** Long enough that a version is published, and retention runs, while the move is judged. */
+const WINDOW = 1_200;
 let topology: Topology;
 let train: StageConfig;
 let file = '';
@@ -30,7 +31,9 @@ let bad = 0;
 let rollback: ModelLabel | undefined;
 
 const cli = (...args: string[]) => runCli([...args, '--topology', file]);
-const startTrainer = (): CliProcess => spawnCli(['run', '--stages', 'train', '--topology', file]);
+// info: what the watch did is in the failure message of a test that times out
+const startTrainer = (): CliProcess => spawnCli(['--log-level', 'info', 'run', '--stages', 'train', '--topology', file]);
+const watchLines = (): string => (trainer?.stderr() ?? '').split('\n').filter((l) => /label|rollback|retained|"level":[56]0/.test(l)).join('\n');
 async function stopTrainer(): Promise<void> {
   if (!trainer || trainer.child.exitCode !== null) return;
   trainer.child.kill('SIGTERM');
@@ -54,7 +57,7 @@ async function until<T>(check: () => Promise<T | undefined>, what: string, timeo
   for (;;) {
     const value = await check();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}; trainer said: ${trainer?.stderr().slice(-2_000)}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}; the trainer said:\n${watchLines()}`);
     await sleep(500);
   }
 }
@@ -132,6 +135,12 @@ describe('automatic rollback', () => {
     expect(Number(goodAccuracy)).toBeGreaterThan(90);
     expect(Number(badAccuracy)).toBeLessThan(Number(goodAccuracy) - 5);
     expect(trainer!.stderr()).toContain(`automatic rollback: v${bad} scored`);
+    // keepVersions 2: while stable pointed to the bad version, a version was published and
+    // retention ran; the good one stayed loadable (the label's previous target), others went
+    const { versions } = await history();
+    expect(Math.max(...versions.map((v) => v.version))).toBeGreaterThan(bad);
+    expect(versions.find((v) => v.version === good)?.retained).toBe(true);
+    expect(versions.find((v) => v.version === good + 1)?.retained).toBe(false);
   }, 240_000);
 
   it('shows the rollback and its reason in models list and in the run report', async () => {
