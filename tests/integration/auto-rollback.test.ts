@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/broker/ports.js';
 import { encode } from '../../src/records/index.js';
 import type { ModelLabel, Review } from '../../src/records/types.js';
 import { readModelHistory } from '../../src/subscription/history.js';
@@ -31,8 +32,14 @@ let bad = 0;
 let rollback: ModelLabel | undefined;
 
 const cli = (...args: string[]) => runCli([...args, '--topology', file]);
+let metricsPort = 0;
 // info: what the watch did is in the failure message of a test that times out
-const startTrainer = (): CliProcess => spawnCli(['--log-level', 'info', 'run', '--stages', 'train', '--topology', file]);
+const startTrainer = (): CliProcess => spawnCli(['--log-level', 'info', 'run', '--stages', 'train', '--topology', file, '--metrics', `prometheus:${metricsPort}`]);
+/** The value of one Prometheus sample line of the trainer, e.g. `reviewflow_trainer_auto_rollbacks_total{...}`. */
+async function scrape(name: string): Promise<Array<{ labels: string; value: number }>> {
+  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  return [...text.matchAll(new RegExp(`^${name}\\{([^}]*)\\} (\\S+)`, 'gm'))].map((m) => ({ labels: m[1]!, value: Number(m[2]) }));
+}
 const watchLines = (): string => (trainer?.stderr() ?? '').split('\n').filter((l) => /label|rollback|retained|"level":[56]0/.test(l)).join('\n');
 async function stopTrainer(): Promise<void> {
   if (!trainer || trainer.child.exitCode !== null) return;
@@ -93,6 +100,7 @@ beforeAll(async () => {
   }));
   train = topology.stages.find((s) => s.kind === 'train')!;
   file = writeTopologyFile(topology);
+  metricsPort = await freePort();
   trainer = startTrainer();
 }, 60_000);
 
@@ -135,6 +143,9 @@ describe('automatic rollback', () => {
     expect(Number(goodAccuracy)).toBeGreaterThan(90);
     expect(Number(badAccuracy)).toBeLessThan(Number(goodAccuracy) - 5);
     expect(trainer!.stderr()).toContain(`automatic rollback: v${bad} scored`);
+    expect(await scrape('reviewflow_trainer_auto_rollbacks_total')).toEqual([{ labels: expect.stringContaining('label="stable"'), value: 1 }]);
+    const live = await scrape('reviewflow_trainer_label_accuracy');
+    expect(live.find((s) => s.labels.includes(`version="${bad}"`))?.value).toBeLessThan(0.5);
     // keepVersions 2: while stable pointed to the bad version, a version was published and
     // retention ran; the good one stayed loadable (the label's previous target), others went
     const { versions } = await history();
