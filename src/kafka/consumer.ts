@@ -23,7 +23,11 @@ export interface ConsumerOptions {
 export interface BatchControls {
   /** Keeps group membership alive during long work (call between chunks of work). */
   heartbeat(): Promise<void>;
-  /** True when a rebalance took this partition away: drop the batch, do not commit. */
+  /**
+   * True when a seek is pending for this partition (kafkajs's isStale): the rest of the
+   * batch is to be dropped, not committed. A rebalance shows differently: the heartbeat
+   * between chunks throws, and kafkajs rejoins.
+   */
   isStale(): boolean;
   /** Commits offsets for this group (at-least-once: after outputs were acknowledged). */
   commit(offsets: PartitionOffsetCommit[]): Promise<void>;

@@ -205,7 +205,7 @@ export class StageRunner {
   private async processChunks(batch: ConsumedBatch, controls: BatchControls): Promise<void> {
     const size = this.head.stage.batchSize;
     for (let start = 0; start < batch.messages.length; start += size) {
-      if (controls.isStale()) return; // the partition moved: the new owner redoes this
+      if (controls.isStale()) return; // a seek is pending: the rest is fetched again
       const chunk: ConsumedBatch = { ...batch, messages: batch.messages.slice(start, start + size) };
       if (chunk.messages.length === 0) continue;
       const began = Date.now();
