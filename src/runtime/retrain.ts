@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ErrorCode, fatal } from '../errors.js';
 import { RETRAIN_GROUP_PREFIX, type ConsumedBatch, type KafkaPort } from '../kafka/index.js';
-import type { ModelVersion, Review, TrainingWindow } from '../records/types.js';
+import type { ModelVersion, PartitionOffset, Review, TrainingWindow } from '../records/types.js';
 import { readModelIndex } from '../subscription/history.js';
 import type { StageConfig } from '../topology/index.js';
 import { loadBackend, Trainer, trainerOptions, type BatchReport, type TrainRecord } from '../trainer/index.js';
@@ -81,6 +81,8 @@ export async function retrain(o: RetrainOptions): Promise<RetrainSummary> {
     versions: [],
     rejected: [],
   };
+  /** Per partition, one past the last record of the window read. */
+  const readThrough = new Map<number, PartitionOffset>();
   // what the train stage does after each chunk and on close, with the window in the manifest
   const publish = async (final: boolean): Promise<void> => {
     const candidate = await trainer.maybeCandidate(now(), { final });
@@ -91,7 +93,11 @@ export async function retrain(o: RetrainOptions): Promise<RetrainSummary> {
       return;
     }
     summary.window.excludedRecords = summary.skipped.excluded;
-    const manifest: ModelVersion = { ...candidate.manifest, window: { ...summary.window } };
+    // every record read is in the model or was left out on purpose (excluded ones at a
+    // partition's tail too), and once the window is done, everything below its end: a
+    // trainer that resumes from this version must not read them again
+    const offsets = mergeOffsets(candidate.manifest.offsets, final ? summary.window.to : [...readThrough.values()]);
+    const manifest: ModelVersion = { ...candidate.manifest, offsets, window: { ...summary.window } };
     await writer.publish(manifest, candidate.chunks);
     trainer.markPublished(manifest);
     summary.versions.push(manifest.version);
@@ -100,6 +106,7 @@ export async function retrain(o: RetrainOptions): Promise<RetrainSummary> {
   try {
     await kafka.readRange({ topic: stage.input, ranges: resolved.ranges, readCommitted: o.readCommitted, groupId: group }, async (batch, controls) => {
       tally(summary, await trainer.trainBatch(examplesOf(batch, o.excludeIds, summary)));
+      readThrough.set(batch.partition, { topic: batch.topic, partition: batch.partition, offset: batch.messages.at(-1)!.offset + 1 });
       await controls.heartbeat();
       await publish(false);
     });
@@ -143,6 +150,17 @@ function tally(summary: RetrainSummary, report: BatchReport): void {
 function trainingWindow(w: ResolvedWindow, baseModel: string, excludedIds: number, excludedRecords: number): TrainingWindow {
   const at = (offset: (r: ResolvedWindow['ranges'][number]) => number) => w.ranges.map((r) => ({ topic: w.topic, partition: r.partition, offset: offset(r) }));
   return { topic: w.topic, from: at((r) => r.from), to: at((r) => r.to), fromTime: w.fromTime, toTime: w.toTime, baseModel, excludedIds, excludedRecords };
+}
+
+/** The trainer's offsets, moved up to where the window was read through. */
+function mergeOffsets(trained: readonly PartitionOffset[], windowEnd: readonly PartitionOffset[]): PartitionOffset[] {
+  const merged = new Map(trained.map((p) => [`${p.topic}\u0000${p.partition}`, { ...p }]));
+  for (const end of windowEnd) {
+    const key = `${end.topic}\u0000${end.partition}`;
+    const at = merged.get(key);
+    if (!at || at.offset < end.offset) merged.set(key, { ...end });
+  }
+  return [...merged.values()].sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
 }
 
 function describeRanges(w: ResolvedWindow): string {

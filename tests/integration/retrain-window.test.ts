@@ -112,11 +112,16 @@ beforeAll(async () => {
   writeFileSync(excludeFile, `# quarantined after the label flip\n${bad.map((r) => r.id).join('\n')}\n`);
 }, 240_000);
 
+/** SIGTERM: the trainer drains and publishes what it learned since its last version. */
+async function stopTrainer(): Promise<number | null | undefined> {
+  if (!trainer || trainer.child.exitCode !== null) return trainer?.child.exitCode;
+  trainer.child.kill('SIGTERM');
+  if ((await Promise.race([trainer.exited.then(() => 'exited'), sleep(30_000)])) !== 'exited') trainer.child.kill('SIGKILL');
+  return trainer.exited;
+}
+
 afterAll(async () => {
-  if (trainer && trainer.child.exitCode === null) {
-    trainer.child.kill('SIGTERM');
-    if ((await Promise.race([trainer.exited.then(() => 'exited'), sleep(20_000)])) !== 'exited') trainer.child.kill('SIGKILL');
-  }
+  await stopTrainer();
   await dropTopology(kafka, topology);
 });
 
@@ -127,7 +132,7 @@ describe('retrain', () => {
     const run = await cli('retrain', '--from', new Date(badFrom).toISOString(), '--model', 'rebuilt', '--exclude-ids', excludeFile);
     expect(run.code, run.stderr).toBe(0);
     const summary = run.json.at(-1) as { model: string; read: number; trained: number; holdout: number; skipped: Record<string, number>; versions: number[]; window: { fromTime: number; excludedIds: number; excludedRecords: number; to: Array<{ partition: number; offset: number }> } };
-    const laterGood = good.slice(2_500);
+    const laterGood = good.slice(2_500, 3_500);
     // the window holds the bad data and the good data after it, nothing earlier
     expect(summary.read).toBe(bad.length + laterGood.length);
     expect(summary.skipped).toMatchObject({ excluded: bad.length, unlabeled: 0, undecodable: 0 });
@@ -158,7 +163,7 @@ describe('retrain', () => {
     expect(run.code, run.stderr).toBe(0);
     const summary = run.json.at(-1) as { trained: number; holdout: number; skipped: Record<string, number> };
     expect(summary.skipped.excluded).toBe(0);
-    expect(summary.holdout).toBe(heldOut(good.slice(2_500)) + heldOut(bad));
+    expect(summary.holdout).toBe(heldOut(good.slice(2_500, 3_500)) + heldOut(bad));
     expect(summary.trained).toBe(rebuilt.examplesSeen + bad.length - heldOut(bad));
   }, 240_000);
 
@@ -182,13 +187,31 @@ describe('retrain', () => {
 
     // the trainer goes on from where it was: its next version follows its own last one
     expect(await trainerFootprint()).toEqual(before);
-    const more: Review[] = [];
-    for (let i = 3_500; i < 4_700; i++) more.push(acceptedReview(i, GOOD));
-    await produce(more);
+    for (let i = 3_500; i < 4_700; i++) good.push(acceptedReview(i, GOOD));
+    await produce(good.slice(3_500));
     await until(async () => (await versionsOf('sentiment')).length > before.versions.length, 'the trainer published again');
-    const newest = (await listed('sentiment')).at(-1)!;
-    expect(newest.version).toBe(Math.max(...before.versions) + 1);
-    expect(newest.parentVersion).toBe(Math.max(...before.versions));
+    const last = Math.max(...before.versions);
+    const next = (await listed('sentiment')).find((v) => v.version === last + 1);
+    expect(next).toMatchObject({ parentVersion: last, window: null });
+  }, 240_000);
+
+  it('a trainer switched to the rebuilt lineage resumes at the end of its window, never reading the excluded records again', async () => {
+    const rebuilt = (await listed('rebuilt')).at(-1)!;
+    const windowEnd = rebuilt.window!.to as Array<{ topic: string; partition: number; offset: number }>;
+    expect((rebuilt as unknown as { offsets: unknown }).offsets).toEqual(windowEnd);
+    await stopTrainer();
+    const switched = writeTopologyFile({ ...topology, stages: topology.stages.map((s) => (s.kind === 'train' ? { ...s, options: { ...s.options, model: 'rebuilt' } } : s)) });
+    trainer = spawnCli(['run', '--stages', 'train', '--topology', switched]);
+    const more: Review[] = [];
+    for (let i = 4_700; i < 5_900; i++) more.push(acceptedReview(i, GOOD));
+    await produce(more);
+    await until(caughtUp, 'the switched trainer read everything');
+    expect(await stopTrainer()).toBe(0);
+    // it read what came after the window (reviews 3500..5899), and nothing before it
+    const after = good.slice(3_500).concat(more);
+    const newest = (await listed('rebuilt')).at(-1)!;
+    expect(newest.version).toBeGreaterThan(rebuilt.version);
+    expect(newest.examplesSeen).toBe(rebuilt.examplesSeen + after.length - heldOut(after));
     expect(newest.window).toBeNull();
   }, 240_000);
 
