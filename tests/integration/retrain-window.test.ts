@@ -82,10 +82,13 @@ async function caughtUp(): Promise<boolean> {
   return (await kafka.withAdmin((a) => a.groupLag(train.group, train.input))).total === 0;
 }
 
-/** Review i with its label flipped: bad data the retrain must leave out. */
+/** The source the README's example quarantines by. */
+const BAD_SOURCE = 'import-2026-11-30';
+
+/** Review i with its label flipped, from one source: bad data the retrain must leave out. */
 function flipped(i: number): Review {
   const review = acceptedReview(i, BAD);
-  return { ...review, label: 1 - review.label! };
+  return { ...review, label: 1 - review.label!, source: BAD_SOURCE };
 }
 
 const heldOut = (reviews: Review[]): number => reviews.filter((r) => isHoldout(r.id, 0.1, 42)).length;
@@ -108,8 +111,11 @@ beforeAll(async () => {
   await produce(bad);
   for (let i = 2_500; i < 3_500; i++) good.push(acceptedReview(i, GOOD));
   await produce(good.slice(2_500));
-  excludeFile = join(mkdtempSync(join(tmpdir(), 'reviewflow-retrain-')), 'bad-ids.txt');
-  writeFileSync(excludeFile, `# quarantined after the label flip\n${bad.map((r) => r.id).join('\n')}\n`);
+  // as the README does it: `consume --topic reviews.accepted | grep '"source":"…"' > quarantined.jsonl`
+  const consumed = await cli('consume', '--topic', train.input);
+  expect(consumed.code, consumed.stderr).toBe(0);
+  excludeFile = join(mkdtempSync(join(tmpdir(), 'reviewflow-retrain-')), 'quarantined.jsonl');
+  writeFileSync(excludeFile, consumed.stdout.split('\n').filter((line) => line.includes(`"source":"${BAD_SOURCE}"`)).join('\n'));
 }, 240_000);
 
 /** SIGTERM: the trainer drains and publishes what it learned since its last version. */
