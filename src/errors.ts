@@ -35,6 +35,11 @@ export const ErrorCode = {
   TRANSFORM_FAILED: 'TRANSFORM_FAILED',
   MODEL_CORRUPT: 'MODEL_CORRUPT',
   MODEL_NOT_FOUND: 'MODEL_NOT_FOUND',
+  // retrain: a window that cannot be read, holds nothing, a topic that is not there, a model name already taken
+  INVALID_WINDOW: 'INVALID_WINDOW',
+  EMPTY_WINDOW: 'EMPTY_WINDOW',
+  TOPIC_NOT_FOUND: 'TOPIC_NOT_FOUND',
+  MODEL_EXISTS: 'MODEL_EXISTS',
   BACKEND_UNAVAILABLE: 'BACKEND_UNAVAILABLE',
 } as const;
 

@@ -129,7 +129,7 @@ export async function runReviewflow(options: ReviewflowBenchOptions): Promise<Re
 }
 
 /** A full collection, as `--expose-gc` would allow, without asking every caller for the flag. */
-function collectGarbage(): void {
+export function collectGarbage(): void {
   setFlagsFromString('--expose-gc');
   (runInNewContext('gc') as () => void)();
 }

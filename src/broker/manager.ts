@@ -176,18 +176,36 @@ export class BrokerManager {
         hint: 'stop the cluster with `npx reviewflow broker stop`, then start it again',
       });
     }
-    const restartedNodes: number[] = [];
+    const restartedNodes = state.nodes.filter((node) => !alive(node.pid)).map((node) => node.nodeId);
+    const restarted = this.respawn(state, libs, restartedNodes);
+    await this.waitReady(restarted);
+    return { ...restarted, alreadyRunning: false, restartedNodes };
+  }
+
+  /**
+   * Starts one stopped node of a cluster again from its own storage and settings, and
+   * returns its pid without waiting for the cluster: with other nodes still down it may
+   * not be whole (a fault test brings nodes back one at a time).
+   */
+  async startNode(nodeId: number): Promise<number> {
+    const state = this.readState();
+    const node = state?.nodes.find((n) => n.nodeId === nodeId);
+    if (!state || !node) throw new ReviewflowError(ErrorCode.BROKER_START, `no node ${nodeId} in ${this.stateDir}`, { retriable: false });
+    if (alive(node.pid)) return node.pid;
+    const { libs } = await provisionKafka(this.log);
+    return this.respawn(state, libs, [nodeId]).nodes.find((n) => n.nodeId === nodeId)!.pid;
+  }
+
+  private respawn(state: BrokerState, libs: string, nodeIds: readonly number[]): BrokerState {
     const nodes = state.nodes.map((node) => {
-      if (alive(node.pid)) return node;
+      if (!nodeIds.includes(node.nodeId)) return node;
       const nodeDir = join(this.stateDir, 'nodes', String(node.nodeId));
-      restartedNodes.push(node.nodeId);
       this.log(`node ${node.nodeId} is not running: starting it again`);
       return { ...node, pid: this.spawnNode({ libs, nodeDir, propsPath: join(nodeDir, 'server.properties'), logDir: node.logDir }) };
     });
     const restarted: BrokerState = { ...state, nodes };
     writeFileSync(this.statePath, JSON.stringify(restarted, null, 2));
-    await this.waitReady(restarted);
-    return { ...restarted, alreadyRunning: false, restartedNodes };
+    return restarted;
   }
 
   /** Stops every node (SIGTERM, then SIGKILL after a grace period). Data is kept unless purge. */

@@ -19,6 +19,7 @@ import { registerPredict } from './commands/predict.js';
 import { registerServe } from './commands/serve.js';
 import { registerDemo } from './commands/demo.js';
 import { registerAcls } from './commands/acls.js';
+import { registerRetrain } from './commands/retrain.js';
 
 const environment = readEnvironment();
 // before the command line is parsed (an error there), the defaults; the flags apply in preAction
@@ -71,6 +72,7 @@ registerPredict(program);
 registerServe(program);
 registerDemo(program);
 registerAcls(program);
+registerRetrain(program);
 
 await program.parseAsync(process.argv);
 await stopOtel?.();

@@ -10,13 +10,13 @@ export function trainerStages(topology: Topology, kinds: KindRegistry): StageCon
   return trainers;
 }
 
-/** The trainer publishing `model` (default: the first trainer's model), and the model's topic. */
-export function trainerFor(ctx: CliContext, model: string | undefined): { topic: string; model: string } {
+/** The trainer publishing `model` (default: the first trainer's model), the model's topic, and the train stage. */
+export function trainerFor(ctx: CliContext, model: string | undefined): { topic: string; model: string; stage: StageConfig } {
   const stages = trainerStages(ctx.topology, ctx.kinds);
   const modelOf = (s: StageConfig): string => (typeof s.options.model === 'string' ? s.options.model : 'sentiment');
   const stage = model === undefined ? stages[0]! : stages.find((s) => modelOf(s) === model);
   if (!stage) {
     throw new ReviewflowError(ErrorCode.MODEL_NOT_FOUND, `no train stage of ${ctx.topology.file} publishes model ${model}`, { retriable: false, hint: `models here: ${stages.map(modelOf).join(', ')}` });
   }
-  return { topic: stage.output, model: model ?? modelOf(stage) };
+  return { topic: stage.output, model: model ?? modelOf(stage), stage };
 }

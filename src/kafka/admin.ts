@@ -89,6 +89,15 @@ export class AdminPort {
     return offsets.map((o) => ({ partition: o.partition, low: Number(o.low), high: Number(o.high) })).sort((a, b) => a.partition - b.partition);
   }
 
+  /**
+   * Per partition, the offset of the first record whose timestamp is at or after
+   * `timestamp` (ms); the end offset where no record is that new.
+   */
+  async offsetsForTime(topic: string, timestamp: number): Promise<Array<{ partition: number; offset: number }>> {
+    const offsets = await call(`find offsets of ${topic} at ${new Date(timestamp).toISOString()}`, () => this.admin.fetchTopicOffsetsByTimestamp(topic, timestamp));
+    return offsets.map((o) => ({ partition: o.partition, offset: Number(o.offset) })).sort((a, b) => a.partition - b.partition);
+  }
+
   async groupLag(groupId: string, topic: string): Promise<GroupLag> {
     const [ends, committed] = await Promise.all([
       this.topicOffsets(topic),

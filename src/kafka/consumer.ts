@@ -23,10 +23,23 @@ export interface ConsumerOptions {
 export interface BatchControls {
   /** Keeps group membership alive during long work (call between chunks of work). */
   heartbeat(): Promise<void>;
-  /** True when a rebalance took this partition away: drop the batch, do not commit. */
+  /**
+   * True when a seek is pending for this partition (kafkajs's isStale): the rest of the
+   * batch is to be dropped, not committed. A rebalance shows differently: the heartbeat
+   * between chunks throws, and kafkajs rejoins.
+   */
   isStale(): boolean;
   /** Commits offsets for this group (at-least-once: after outputs were acknowledged). */
   commit(offsets: PartitionOffsetCommit[]): Promise<void>;
+  /** The offset this fetch started from: where the consumer believed the partition stood. */
+  fetchedOffset: number;
+  /**
+   * Marks the records before `nextOffset` done, so that when a later part of the batch
+   * fails, the partition is fetched again from there and not from the batch's start.
+   */
+  resolve(nextOffset: number): void;
+  /** The partition's next fetch starts at `offset` (the rest of this batch is to be dropped). */
+  seek(offset: number): void;
 }
 
 export type BatchHandler = (batch: ConsumedBatch, controls: BatchControls) => Promise<void>;
@@ -88,18 +101,26 @@ export class ConsumerPort {
             highWatermark: Number(batch.highWatermark),
             lastOffset: Number(batch.lastOffset()),
           };
+          let sought = false;
           try {
             await handler(consumed, {
               heartbeat,
               isStale,
               commit: (offsets) => this.commit(offsets),
+              // set by kafkajs on every batch, though its typings leave it out
+              fetchedOffset: Number((batch as unknown as { fetchedOffset: string }).fetchedOffset),
+              resolve: (nextOffset) => resolveOffset(String(nextOffset - 1)),
+              seek: (offset) => {
+                sought = true;
+                this.consumer.seek({ topic: batch.topic, partition: batch.partition, offset: String(offset) });
+              },
             });
           } catch (err) {
             // lets kafkajs rejoin the group or refresh metadata; the batch is then read again
             throw originalKafkaError(err);
           }
           // the handler took the whole batch: move the fetch position past it
-          if (!isStale()) resolveOffset(batch.lastOffset());
+          if (!isStale() && !sought) resolveOffset(batch.lastOffset());
         },
       }),
     );

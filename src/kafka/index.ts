@@ -8,7 +8,7 @@ import { ConsumerPort, type ConsumerOptions } from './consumer.js';
 import { kafkaCall } from './errors.js';
 import { ProducerPort, type ProducerOptions } from './producer.js';
 import type { KafkaSettings } from './settings.js';
-import { readToEnd, type ReadToEndOptions } from './read.js';
+import { readRange, readToEnd, type RangeBatchHandler, type Reader, type ReadRangeOptions, type ReadToEndOptions } from './read.js';
 import type { ConsumedMessage } from './types.js';
 
 export class KafkaPort {
@@ -39,16 +39,26 @@ export class KafkaPort {
 
   /** Reads a topic from the beginning to its current end (see read.ts). */
   readToEnd(options: ReadToEndOptions, onMessage: (m: ConsumedMessage, partition: number) => void): Promise<number> {
-    return readToEnd({ admin: (work) => this.withAdmin(work), consumer: (o) => this.consumer(o) }, options, onMessage);
+    return readToEnd(this.reader(), options, onMessage);
+  }
+
+  /** Reads per-partition offset ranges of a topic in a group of its own (see read.ts). */
+  readRange(options: ReadRangeOptions, onBatch: RangeBatchHandler): Promise<void> {
+    return readRange(this.reader(), options, onBatch);
+  }
+
+  private reader(): Reader {
+    return { admin: (work) => this.withAdmin(work), consumer: (o) => this.consumer(o) };
   }
 }
 
 export { AdminPort, ConsumerPort, ProducerPort };
 export type { ConsumerOptions, ProducerOptions, KafkaSettings };
+export type { TransactionScope } from './producer.js';
 export type { BatchControls, BatchHandler } from './consumer.js';
 export type { ClusterDescription, TopicDescription } from './admin.js';
 export * from './types.js';
 export { redactSettings } from './settings.js';
 export type { SaslSettings, TlsSettings } from './settings.js';
 export { mapKafkaError } from './errors.js';
-export type { ReadToEndOptions } from './read.js';
+export type { PartitionRange, RangeBatchHandler, ReadRangeOptions, ReadToEndOptions } from './read.js';

@@ -66,6 +66,8 @@ export class ProducerPort {
   private connected = false;
   private producer: Producer;
   private replaced = 0;
+  /** A transaction failed and nothing since has settled it (see settle). */
+  private inDoubt = false;
 
   /** `create` makes the kafkajs producer; it is called again when the producer id must change. */
   constructor(
@@ -75,7 +77,7 @@ export class ProducerPort {
     this.producer = create();
   }
 
-  /** How often the producer id was replaced after OUT_OF_ORDER_SEQUENCE_NUMBER (see send). */
+  /** How often the producer was replaced: after OUT_OF_ORDER_SEQUENCE_NUMBER (see send) or a failed transaction. */
   get resets(): number {
     return this.replaced;
   }
@@ -92,10 +94,24 @@ export class ProducerPort {
     };
   }
 
-  /** Connects; a broker that just died leaves stale metadata for a few seconds, so retriable failures retry. */
+  /**
+   * Connects; a broker that just died leaves stale metadata for a few seconds, so
+   * retriable failures retry. A transactional producer also registers its transactional
+   * id, which makes the coordinator finish any transaction an earlier producer with this
+   * id left open (after a crash, or before a reset): the group's committed offsets are
+   * settled before anything is read.
+   */
   async connect(): Promise<void> {
     if (this.connected) return;
-    await withRetry(() => kafkaCall('connect producer', () => this.producer.connect()), { attempts: 4, baseMs: 1_000, maxMs: 5_000 });
+    const retry = { attempts: 4, baseMs: 1_000, maxMs: 5_000 };
+    await withRetry(() => kafkaCall('connect producer', () => this.producer.connect()), retry);
+    // kafkajs registers the id at the first transaction: an empty one (whose abort sends nothing) registers it now
+    if (this.transactional) {
+      await withRetry(async () => {
+        const tx = await kafkaCall('register transactional id', () => this.producer.transaction());
+        await kafkaCall('end empty transaction', () => tx.abort());
+      }, retry);
+    }
     this.connected = true;
   }
 
@@ -112,13 +128,19 @@ export class ProducerPort {
         if (this.transactional || !isOutOfOrderSequence(err)) throw err;
         // the leader refuses our sequence numbers for good: a new producer id, then the
         // request again (its records may be in the log already: at-least-once allows that)
-        await this.replaceProducer();
+        await this.reset();
         await kafkaCall('produce', () => this.producer.sendBatch({ topicMessages, acks: -1 }));
       }
     }
   }
 
-  private async replaceProducer(): Promise<void> {
+  /**
+   * Replaces the kafkajs producer with a new one: a new producer id. For a transactional
+   * producer after a failed transaction, whose outcome kafkajs cannot tell, the new one
+   * registers the same transactional id (see connect): after this, what the group has
+   * committed is settled.
+   */
+  async reset(): Promise<void> {
     const old = this.producer;
     this.producer = this.create();
     this.connected = false;
@@ -128,8 +150,24 @@ export class ProducerPort {
     await this.connect();
   }
 
-  /** Runs `work` in one Kafka transaction: all its sends and offsets commit together or not at all. */
+  /**
+   * Settles a failed transaction (see reset) so that the group's committed offsets can be
+   * trusted: they then include the transaction's offsets if and only if it committed.
+   * Does nothing when no transaction failed since the last settle.
+   */
+  async settle(): Promise<void> {
+    if (!this.inDoubt) return;
+    await this.reset();
+    this.inDoubt = false;
+  }
+
+  /**
+   * Runs `work` in one Kafka transaction: all its sends and offsets commit together or
+   * not at all. After a failure, whether it committed is unknown until `settle()`.
+   */
   async transaction(work: (scope: TransactionScope) => Promise<void>): Promise<void> {
+    await this.settle();
+    await this.connect();
     const tx = await kafkaCall('begin transaction', () => this.producer.transaction());
     try {
       await work({
@@ -153,7 +191,10 @@ export class ProducerPort {
       });
       await kafkaCall('commit transaction', () => tx.commit());
     } catch (err) {
-      if (tx.isActive()) await kafkaCall('abort transaction', () => tx.abort());
+      // a commit that failed may still have reached the coordinator; kafkajs also keeps
+      // this producer in the failed transaction's state: the next use starts a new one
+      this.inDoubt = true;
+      if (tx.isActive()) await kafkaCall('abort transaction', () => tx.abort()).catch((abortErr: unknown) => void abortErr);
       throw err;
     }
   }

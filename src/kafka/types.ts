@@ -62,6 +62,8 @@ export interface GroupLag {
  */
 export const READER_GROUP_PREFIX = 'reviewflow-reader-';
 export const SUBSCRIBER_GROUP_PREFIX = 'reviewflow-subscriber-';
+/** `reviewflow retrain` reads its window in a group of this prefix, deleted when it is done. */
+export const RETRAIN_GROUP_PREFIX = 'reviewflow-retrain-';
 
 /** One ALLOW ACL (the only kind reviewflow writes): who may do what to which resource, from any host. */
 export type AclOperation = 'read' | 'write' | 'describe' | 'delete';

@@ -108,6 +108,23 @@ export interface ModelMetrics {
   reliability: Array<{ from: number; to: number; count: number; meanPredicted: number; observedPositive: number }>;
 }
 
+/** The window of the input topic a retrained lineage was trained on (`reviewflow retrain`). */
+export interface TrainingWindow {
+  topic: string;
+  /** Per partition, the first offset of the window. */
+  from: PartitionOffset[];
+  /** Per partition, the end of the window (exclusive). */
+  to: PartitionOffset[];
+  /** The bounds as times, when they were given as times. */
+  fromTime: number | null;
+  toTime: number | null;
+  /** The topology's model whose trainer options the lineage was trained with. */
+  baseModel: string;
+  /** Review ids in the exclusion list, and the window's records skipped for them. */
+  excludedIds: number;
+  excludedRecords: number;
+}
+
 /** models.updates: the manifest of one published model version. */
 export interface ModelVersion {
   model: string;
@@ -131,6 +148,8 @@ export interface ModelVersion {
     bytes: number;
     chunks: number;
   };
+  /** Set on a retrained lineage's versions (schema v3); null or absent on a trainer's own. */
+  window?: TrainingWindow | null;
 }
 
 /** models.updates: one piece of a version's weights, published before its manifest. */

@@ -1,4 +1,4 @@
-export type { ConfusionCounts, QualityWindowReport, ReliabilityBin, RunReportData, StageReport, ThroughputSample, VersionReport } from './types.js';
+export type { ConfusionCounts, LabelReport, QualityWindowReport, ReliabilityBin, RunReportData, StageReport, ThroughputSample, VersionReport } from './types.js';
 export { renderReportHtml } from './render-html.js';
 export { renderTerminalSummary, type TerminalSummaryOptions } from './render-terminal.js';
 export { writeReport } from './write-report.js';

@@ -6,7 +6,7 @@ import { RENDER_CHECK_SCRIPT } from './render-check-script.js';
 import { accuracyChart, qualityChart, quarantineChart, throughputChart } from './report-charts.js';
 import { evaluationSection } from './report-evaluation.js';
 import { REPORT_CSS } from './report-style.js';
-import { stageTable, versionTable } from './report-tables.js';
+import { labelTable, stageTable, versionTable } from './report-tables.js';
 import type { RunReportData } from './types.js';
 import { newestFirst } from './versions.js';
 
@@ -78,6 +78,7 @@ ${summaryCards(data)}
 ${section({ title: 'Stages', lede: 'What each stage did with every record it read. A stage is accounted when in = out + quarantined + dead-lettered + duplicates.', body: `<div class="table-scroll">${stageTable(data)}</div>` })}
 ${section({ title: 'Model accuracy', lede: 'Holdout accuracy (solid) and prequential accuracy (dashed) of each published version; points are labelled with the version number.', body: `<figure>${accuracyChart(data)}</figure><div class="table-scroll">${versionTable(data)}</div>` })}
 ${section({ title: 'Model evaluation', lede: 'The newest version of each model on its holdout: the confusion matrix at P(positive) ≥ 0.5, threshold metrics, and a reliability curve (dots near the diagonal mean its probabilities can be taken at face value).', body: evaluationSection(data) })}
+${section({ title: 'Model labels', lede: 'Where each label points after its last move, and why it moved. A rollback by auto-rollback means the labelled version did worse than the one before on the live stream.', body: `<div class="table-scroll">${labelTable(data)}</div>` })}
 ${section({ title: 'Throughput', lede: 'Records per second that each stage processed over the run.', body: `<figure>${throughputChart(data)}</figure>` })}
 ${section({ title: 'Quarantine reasons', lede: 'Records set aside by reason code, summed over all stages.', body: `<figure>${quarantineChart(data)}</figure>` })}
 ${section({ title: 'Data quality', lede: 'Per window: label balance (share of positive labels), length drift against the reference window (PSI) and out-of-vocabulary rate.', body: `<figure>${qualityChart(data)}</figure>` })}

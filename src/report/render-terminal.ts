@@ -60,6 +60,14 @@ function newestVersionLines(versions: readonly VersionReport[]): string[] {
   );
 }
 
+/** One line per label: where it points, and how it got there (an automatic rollback says why). */
+function labelLines(data: RunReportData): string[] {
+  return data.labels.map((l) => {
+    const from = l.previous === null ? '' : ` from v${l.previous}`;
+    return `label ${l.label} of ${l.model}: v${l.version} (${l.action}${from} by ${l.by}${l.reason ? `: ${l.reason}` : ''})`;
+  });
+}
+
 function reasonLine(data: RunReportData): string {
   const bars = sortBars(reasonBars(data), Number.MAX_SAFE_INTEGER);
   if (bars.length === 0) return 'quarantine: nothing set aside';
@@ -74,6 +82,7 @@ export function renderTerminalSummary(data: RunReportData, options: TerminalSumm
     ...stageLines(data.stages),
     versionLine(data.versions, data.rejectedCandidates),
     ...newestVersionLines(data.versions),
+    ...labelLines(data),
     reasonLine(data),
   ];
   if (options.reportPath) lines.push(`report: ${options.reportPath}`);

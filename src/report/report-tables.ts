@@ -1,6 +1,6 @@
 /** The HTML tables of the report: stages with their identity check, and model versions. */
 import { escapeHtml } from './escape.js';
-import { formatBytes, formatCount, formatElapsed, formatPercent, formatPointDelta, formatScore } from './format.js';
+import { formatBytes, formatCount, formatElapsed, formatPercent, formatPointDelta, formatScore, formatTimestamp } from './format.js';
 import { stageIdentity } from './identity.js';
 import type { RunReportData, StageReport, VersionReport } from './types.js';
 import { newestFirst } from './versions.js';
@@ -58,6 +58,22 @@ function versionRow(v: VersionReport, start: number): string {
     `<td class="num" title="holdout ${formatPercent(v.holdoutAccuracyFullPrecision)} before ${escapeHtml(v.encoding)} compression">` +
     `${formatPointDelta(cost)} <span class="kind-inline">from ${formatPercent(v.holdoutAccuracyFullPrecision)}</span></td>` +
     `<td class="num">${formatBytes(v.bytes)} <span class="kind-inline">${escapeHtml(v.encoding)}</span></td></tr>`
+  );
+}
+
+/** Each label's last move: where it points, from where, by whom and why (automatic rollbacks say why here). */
+export function labelTable(data: RunReportData): string {
+  if (data.labels.length === 0) return '<p class="empty">No label was set (reviewflow models label sets one).</p>';
+  const rows = data.labels.map(
+    (l) =>
+      `<tr><th scope="row">${escapeHtml(l.model)} <span class="version">${escapeHtml(l.label)}</span></th>` +
+      `<td class="num strong">v${l.version}</td><td class="num">${l.previous === null ? '—' : `v${l.previous}`}</td>` +
+      `<td>${escapeHtml(l.action)}</td><td>${escapeHtml(l.by)}</td><td>${escapeHtml(formatTimestamp(l.at))}</td><td class="reason">${escapeHtml(l.reason ?? '')}</td></tr>`,
+  );
+  return (
+    '<table class="labels"><thead><tr><th scope="col">label</th><th scope="col" class="num">version</th><th scope="col" class="num">before</th>' +
+    '<th scope="col">action</th><th scope="col">by</th><th scope="col">at</th><th scope="col">reason</th></tr></thead>' +
+    `<tbody>${rows.join('')}</tbody></table>`
   );
 }
 

@@ -76,6 +76,21 @@ export interface QualityWindowReport {
   count: number;
 }
 
+/** Where a label of a model points after its last move, and why it moved. */
+export interface LabelReport {
+  model: string;
+  label: string;
+  version: number;
+  /** The version it pointed to before; null for its first move. */
+  previous: number | null;
+  /** `label` (by hand) or `rollback` (by hand or automatic). */
+  action: string;
+  by: string;
+  /** ms since epoch */
+  at: number;
+  reason: string | null;
+}
+
 export interface RunReportData {
   /** ms since epoch */
   generatedAt: number;
@@ -85,5 +100,7 @@ export interface RunReportData {
   stages: StageReport[];
   versions: VersionReport[];
   rejectedCandidates: number;
+  /** Each label's last move (automatic rollbacks carry their reason here). */
+  labels: LabelReport[];
   quality: QualityWindowReport[];
 }

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { KafkaPort, OutgoingMessage, ProducerPort } from '../kafka/index.js';
-import { ModelAssembler, modelKeys, toUpdateRecord, versionsToDrop, type ModelTopicIndex } from '../models/index.js';
+import { ModelAssembler, modelKeys, moveLabel, toUpdateRecord, versionsToDrop, type ModelTopicIndex } from '../models/index.js';
 import { encode } from '../records/index.js';
 import type { ModelChunk, ModelLabel, ModelVersion } from '../records/types.js';
-import { readModelIndex } from '../subscription/history.js';
+import { readModelHistory, readModelIndex } from '../subscription/history.js';
 import { withRetry } from '../util/retry.js';
 import { DELIVERY_RETRY } from './delivery.js';
 
@@ -32,6 +32,42 @@ export async function publishLabel(kafka: KafkaPort, topic: string, label: Model
   }
 }
 
+export interface LabelMoveRequest {
+  model: string;
+  label: string;
+  action: 'label' | 'rollback';
+  by: string;
+  reason?: string | null;
+  /**
+   * The version to move the label to, from the versions still loadable and the label's
+   * current record; undefined publishes nothing (the label is no longer where the caller
+   * expected). Throws to refuse with a reason.
+   */
+  choose(o: { retained: number[]; current: ModelLabel | undefined }): number | undefined;
+}
+
+export interface LabelMoved {
+  record: ModelLabel;
+  previous: ModelLabel | undefined;
+  retained: number[];
+}
+
+/**
+ * Moves a label: reads the model topic, lets `choose` pick the version, and publishes the
+ * label record. `models label`, `models rollback` and automatic rollback all move labels
+ * through here.
+ */
+export async function moveModelLabel(kafka: KafkaPort, topic: string, request: LabelMoveRequest): Promise<LabelMoved | undefined> {
+  const { loaded, index } = await readModelHistory(kafka, topic, request.model);
+  const retained = (loaded.get(request.model) ?? []).map((l) => l.manifest.version);
+  const previous = index.labels(request.model).get(request.label);
+  const version = request.choose({ retained, current: previous });
+  if (version === undefined) return undefined;
+  const record = moveLabel(previous, { model: request.model, label: request.label, version, action: request.action, by: request.by, at: Date.now(), reason: request.reason ?? null });
+  await publishLabel(kafka, topic, record);
+  return { record, previous, retained };
+}
+
 export interface ModelTopicWriterOptions {
   producer: ProducerPort;
   kafka: KafkaPort;
@@ -39,6 +75,8 @@ export interface ModelTopicWriterOptions {
   log: Logger;
   /** Newest versions kept loadable; older ones are tombstoned unless a label points to them. */
   keepVersions: number;
+  /** Versions kept besides the newest and the labelled ones (automatic rollback's comparison), from the same read of the topic. */
+  alsoKeep?: (index: ModelTopicIndex, model: string) => Iterable<number>;
 }
 
 /**
@@ -73,7 +111,9 @@ export class ModelTopicWriter {
 
   private async prune(model: string): Promise<void> {
     const index: ModelTopicIndex = await readModelIndex(this.o.kafka, this.o.topic);
-    const drop = versionsToDrop(index.retained(model), this.o.keepVersions, index.labelled(model));
+    const kept = index.labelled(model);
+    for (const v of this.o.alsoKeep?.(index, model) ?? []) kept.add(v);
+    const drop = versionsToDrop(index.retained(model), this.o.keepVersions, kept);
     if (drop.length === 0) return;
     const manifests = index.manifestsOf(model);
     const tombstones: OutgoingMessage[] = [];

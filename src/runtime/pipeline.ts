@@ -27,6 +27,7 @@ export interface PipelineOptions {
   kinds?: KindRegistry;
   onModelPublished?: ModelEvents['onModelPublished'];
   onCandidateRejected?: ModelEvents['onCandidateRejected'];
+  onLabelRolledBack?: ModelEvents['onLabelRolledBack'];
 }
 
 export function selectStages(topology: Topology, ids: string[] | undefined): StageConfig[] {
@@ -85,7 +86,7 @@ export class Pipeline {
     for (const [head, ...fused] of plan.chains) {
       if (fused.length > 0) this.log.info({ stages: [head.id, ...fused.map((f) => f.id)] }, 'stages fused: one consumer, records passed in memory');
       const instance = `${head.id}-${this.instance}`;
-      const env = { kafka: this.o.kafka, delivery: this.o.topology.delivery, instance, ...(this.schemaRegistry ? { schemaRegistry: this.schemaRegistry } : {}), logger: this.log.child({ stage: head.id, instance }), events: { ...(this.o.onModelPublished ? { onModelPublished: this.o.onModelPublished } : {}), ...(this.o.onCandidateRejected ? { onCandidateRejected: this.o.onCandidateRejected } : {}) } };
+      const env = { kafka: this.o.kafka, delivery: this.o.topology.delivery, instance, ...(this.schemaRegistry ? { schemaRegistry: this.schemaRegistry } : {}), logger: this.log.child({ stage: head.id, instance }), events: { ...(this.o.onModelPublished ? { onModelPublished: this.o.onModelPublished } : {}), ...(this.o.onCandidateRejected ? { onCandidateRejected: this.o.onCandidateRejected } : {}), ...(this.o.onLabelRolledBack ? { onLabelRolledBack: this.o.onLabelRolledBack } : {}) } };
       const origin = fusedOrigin(head.input);
       const steps: [Step, ...Step[]] = [this.kinds.of(head).createStep(head, env), ...fused.map((f) => this.kinds.of(f).createStep(f, { ...env, originOf: origin }))];
       this.runners.push(new StageRunner({ kafka: this.o.kafka, steps, delivery: this.o.topology.delivery, instance, instanceIndex: this.o.instanceIndex ?? 0, logger: this.log }));

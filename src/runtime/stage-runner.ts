@@ -1,9 +1,8 @@
 import type { Logger } from 'pino';
 import { childLogger } from '../log.js';
-import type { BatchControls, ConsumedBatch, ConsumerPort, KafkaPort, ProducerPort, TopicMessages } from '../kafka/index.js';
+import type { BatchControls, ConsumedBatch, ConsumerPort, KafkaPort, TopicMessages } from '../kafka/index.js';
 import type { StageCounters } from './counters.js';
-import { withRetry } from '../util/retry.js';
-import { DELIVERY_RETRY } from './delivery.js';
+import { BatchDelivery } from './batch-delivery.js';
 import { FailureSignal } from './failure.js';
 import { recordBatch, recordLag } from '../telemetry/index.js';
 import { runChain, type ChainResult } from './fusion.js';
@@ -49,7 +48,16 @@ export class StageRunner {
   /** The stage that consumes, then any stages fused after it. */
   private readonly steps: Step[];
   private consumer: ConsumerPort | undefined;
-  private producer: ProducerPort | undefined;
+  private delivery: BatchDelivery | undefined;
+  /**
+   * Partitions whose next batch must start at the group's committed offset, checked with
+   * the broker: every partition after a (re)join, and a partition whose batch failed.
+   * kafkajs can fetch from elsewhere: its transactional sendOffsets marks offsets
+   * committed in the consumer before the transaction commits, so after an aborted one,
+   * a rejoin would skip its records; and a partition that comes back after another
+   * member moved it on would be fetched from where this one left it.
+   */
+  private unchecked = new Set<number>();
   /** Newly assigned partitions whose state is restored before their first batch. */
   private toRestore = new Set<number>();
   private lag = new Map<number, number>();
@@ -98,8 +106,9 @@ export class StageRunner {
   async start(): Promise<void> {
     const exactlyOnce = this.o.delivery === 'exactly-once';
     for (const step of this.steps) await step.open?.();
-    this.producer = this.o.kafka.producer(exactlyOnce ? { transactionalId: `${this.group}.tx.${this.o.instanceIndex ?? 0}` } : {});
-    await this.producer.connect();
+    const producer = this.o.kafka.producer(exactlyOnce ? { transactionalId: `${this.group}.tx.${this.o.instanceIndex ?? 0}` } : {});
+    await producer.connect();
+    this.delivery = new BatchDelivery(this.o.kafka, producer, this.group, this.log);
     this.consumer = this.o.kafka.consumer({
       groupId: this.group,
       topics: [this.head.stage.input],
@@ -130,7 +139,7 @@ export class StageRunner {
     this.stopping = true;
     await this.consumer?.stop();
     for (const step of this.steps) await step.close?.();
-    await this.producer?.disconnect();
+    await this.delivery?.disconnect();
     this.log.info({ session: Object.fromEntries(this.steps.map((s) => [s.stage.id, s.session])) }, 'stage stopped');
   }
 
@@ -161,13 +170,41 @@ export class StageRunner {
     const mine = new Set(assignment[this.head.stage.input] ?? []);
     for (const step of this.steps) for (const partition of step.heldPartitions()) if (!mine.has(partition)) step.drop(partition);
     this.toRestore = new Set([...mine].filter((p) => !this.steps.every((step) => step.holds(p))));
+    this.unchecked = new Set(mine);
     this.log.info({ partitions: [...mine] }, 'partitions assigned');
   }
 
   private async onBatch(batch: ConsumedBatch, controls: BatchControls): Promise<void> {
+    if (this.unchecked.has(batch.partition) && !(await this.startsAtCommitted(batch, controls))) return;
+    try {
+      await this.processChunks(batch, controls);
+    } catch (err) {
+      // the failed chunk changed the steps' state and counters before its delivery failed:
+      // they are read back from the changelog and stats topics before the next chunk
+      for (const step of this.steps) step.drop(batch.partition);
+      this.unchecked.add(batch.partition);
+      throw err;
+    }
+  }
+
+  /**
+   * True when the batch starts at the group's committed offset. Otherwise the partition
+   * is fetched again from there and the batch is dropped; the fetch that follows is
+   * trusted (it may start later than the committed offset only past aborted records).
+   */
+  private async startsAtCommitted(batch: ConsumedBatch, controls: BatchControls): Promise<boolean> {
+    const position = await this.deliveryOrThrow().groupPosition(batch.topic, batch.partition);
+    this.unchecked.delete(batch.partition);
+    if (position === controls.fetchedOffset) return true;
+    this.log.warn({ partition: batch.partition, fetchedOffset: controls.fetchedOffset, position }, 'fetched from an offset the group did not commit; fetching again from the committed one');
+    controls.seek(position);
+    return false;
+  }
+
+  private async processChunks(batch: ConsumedBatch, controls: BatchControls): Promise<void> {
     const size = this.head.stage.batchSize;
     for (let start = 0; start < batch.messages.length; start += size) {
-      if (controls.isStale()) return; // the partition moved: the new owner redoes this
+      if (controls.isStale()) return; // a seek is pending: the rest is fetched again
       const chunk: ConsumedBatch = { ...batch, messages: batch.messages.slice(start, start + size) };
       if (chunk.messages.length === 0) continue;
       const began = Date.now();
@@ -177,7 +214,9 @@ export class StageRunner {
       const last = chunk.messages[chunk.messages.length - 1]!;
       const nextOffset = isLast ? Math.max(last.offset + 1, batch.lastOffset + 1) : last.offset + 1;
       const { outgoing, counters } = await this.runSteps(chunk, nextOffset);
-      await this.deliver(outgoing, { topic: batch.topic, partition: batch.partition, offset: nextOffset }, controls);
+      await this.deliveryOrThrow().deliver(outgoing, { topic: batch.topic, partition: batch.partition, offset: nextOffset }, controls);
+      // committed: should a later chunk fail, the partition is read again from here
+      if (!controls.isStale()) controls.resolve(nextOffset);
       this.steps.forEach((step, i) => {
         step.delivered(counters[i]!);
         recordBatch({ stage: step.stage.id, counters: counters[i]!, durationMs: Date.now() - began });
@@ -196,20 +235,8 @@ export class StageRunner {
     return runChain(this.steps, chunk, { instance: this.o.instance, nextOffset, now: Date.now() });
   }
 
-  private async deliver(batches: TopicMessages[], commit: { topic: string; partition: number; offset: number }, controls: BatchControls): Promise<void> {
-    const producer = this.producer;
-    if (!producer) throw new Error('stage runner not started');
-    const retry = { ...DELIVERY_RETRY, onRetry: (err: unknown, attempt: number) => this.log.warn({ err, attempt }, 'delivery failed; retrying') };
-    if (producer.transactional) {
-      await withRetry(() => producer.transaction(async (tx) => {
-        await tx.send(batches);
-        await tx.sendOffsets(this.group, [commit]);
-      }), retry);
-      return;
-    }
-    await withRetry(() => producer.send(batches), retry);
-    // not retried here: a commit fails when the group moved on (rebalance, coordinator
-    // lost); the error goes back to kafkajs, which rejoins, and the batch is read again
-    await controls.commit([commit]);
+  private deliveryOrThrow(): BatchDelivery {
+    if (!this.delivery) throw new Error('stage runner not started');
+    return this.delivery;
   }
 }

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { RegistryClient } from '../confluent/index.js';
 import type { ConsumedBatch, KafkaPort, TopicMessages } from '../kafka/index.js';
-import type { ModelVersion } from '../records/types.js';
+import type { ModelLabel, ModelVersion } from '../records/types.js';
 import type { StageConfig } from '../topology/index.js';
 import type { OriginOf, RoutedBatch } from './batch-outcome.js';
 import type { StageCounters } from './counters.js';
@@ -28,6 +28,8 @@ export interface TrainingProgress {
 export interface ModelEvents {
   onModelPublished?: (manifest: ModelVersion) => void;
   onCandidateRejected?: (reason: string, holdoutAccuracy: number) => void;
+  /** Automatic rollback moved a label back; the record carries the reason. */
+  onLabelRolledBack?: (label: ModelLabel) => void;
 }
 
 /** What a kind gets to build the step of one configured stage. */

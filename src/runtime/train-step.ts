@@ -4,7 +4,8 @@ import type { ConsumedBatch, ProducerPort } from '../kafka/index.js';
 import type { ModelVersion } from '../records/types.js';
 import { recordBackend, recordCandidate, recordTraining, traceStep } from '../telemetry/index.js';
 import { loadBackend, Trainer, trainerOptions, type TrainerOptions, type TrainRecord } from '../trainer/index.js';
-import { statsTopic, type StageConfig } from '../topology/index.js';
+import { changelogTopic, statsTopic, type StageConfig } from '../topology/index.js';
+import { AutoRollback } from './auto-rollback.js';
 import { BatchOutcome, stageRoutes, type StageRoutes } from './batch-outcome.js';
 import { latestVersion, ModelTopicWriter } from './model-topic.js';
 import { countReason } from './counters.js';
@@ -26,6 +27,7 @@ export class TrainStep extends PartitionedStep<undefined> implements Step {
   private trainer: Trainer | undefined;
   private producer: ProducerPort | undefined;
   private writer: ModelTopicWriter | undefined;
+  private autoRollback: AutoRollback | undefined;
   private backend = 'unknown';
   private published = 0;
   private rejected = 0;
@@ -73,7 +75,30 @@ export class TrainStep extends PartitionedStep<undefined> implements Step {
     // SHA-256, so readers never load a half-written one whatever the delivery mode.
     this.producer = this.env.kafka.producer();
     await this.producer.connect();
-    this.writer = new ModelTopicWriter({ producer: this.producer, kafka: this.env.kafka, topic: this.stage.output, log: this.log, keepVersions: this.options.keepVersions });
+    const watched = this.options.autoRollback;
+    this.writer = new ModelTopicWriter({
+      producer: this.producer,
+      kafka: this.env.kafka,
+      topic: this.stage.output,
+      log: this.log,
+      keepVersions: this.options.keepVersions,
+      // the watched label's previous target stays loadable: automatic rollback compares with it and may move back to it
+      ...(watched ? { alsoKeep: (index, model) => index.labels(model).get(watched.label)?.history.slice(0, 1).map((m) => m.version) ?? [] } : {}),
+    });
+    if (watched) {
+      this.autoRollback = new AutoRollback({
+        kafka: this.env.kafka,
+        topic: this.stage.output,
+        changelog: changelogTopic(this.stage),
+        model: this.options.model,
+        options: watched,
+        trainer: this.trainer,
+        producer: this.producer,
+        log: this.log,
+        onRollback: (label) => this.events.onLabelRolledBack?.(label),
+      });
+      await this.autoRollback.open();
+    }
     // a quiet stream still gets its candidate after publishEveryMs
     this.timer = setInterval(() => void this.considerCandidate(), Math.max(1_000, Math.floor(this.options.publishEveryMs / 4)));
   }
@@ -83,6 +108,7 @@ export class TrainStep extends PartitionedStep<undefined> implements Step {
     // drain: what was trained since the last version is published, not lost with the process
     await this.considerCandidate({ final: true });
     this.closed = true;
+    await this.autoRollback?.close();
     await this.writer?.settled();
     await this.producer?.disconnect();
     this.trainer?.dispose();
@@ -123,6 +149,7 @@ export class TrainStep extends PartitionedStep<undefined> implements Step {
       if (review) examples.push({ review, topic: chunk.topic, partition: chunk.partition, offset: m.offset });
     }
     const report = await trainer.trainBatch(examples);
+    this.autoRollback?.afterBatch();
     for (const span of spans) span.end();
     const { counters } = outcome;
     counters.quarantined += report.skippedNoLabel;

@@ -32,6 +32,8 @@ function makeInstruments(meter: Meter) {
     modelVersion: meter.createGauge('reviewflow.model.version', { description: 'last published model version' }),
     decisions: meter.createCounter('reviewflow.stage.decisions', { description: 'per-record decisions of the pure stages, by stage and decision' }),
     backend: meter.createGauge('reviewflow.trainer.backend', { description: 'always 1; the backend and executor in use are its attributes' }),
+    labelAccuracy: meter.createGauge('reviewflow.trainer.label_accuracy', { description: 'accuracy of the version a watched label points to on incoming records, scored before training on them (recent window)' }),
+    autoRollbacks: meter.createCounter('reviewflow.trainer.auto_rollbacks', { description: 'labels moved back because the version they were moved to did worse on the live stream' }),
   };
 }
 
@@ -103,6 +105,16 @@ export function recordCandidate(options: { model: string; holdoutAccuracy: numbe
   }
   m.versionsPublished.add(1, attrs);
   m.modelVersion.record(options.version, attrs);
+}
+
+/** The live accuracy of the version a label points to (automatic rollback's watch). */
+export function recordLabelAccuracy(options: { model: string; label: string; version: number; accuracy: number }): void {
+  instruments().labelAccuracy.record(options.accuracy, { model: options.model, label: options.label, version: options.version });
+}
+
+/** A label moved back automatically (the label record says from where to where, and why). */
+export function recordAutoRollback(options: { model: string; label: string }): void {
+  instruments().autoRollbacks.add(1, { model: options.model, label: options.label });
 }
 
 export function recordBackend(options: { model: string; backend: string; executor: string }): void {

@@ -1,4 +1,4 @@
-import { READER_GROUP_PREFIX, SUBSCRIBER_GROUP_PREFIX, type AclBinding, type AclOperation, type AclResourceType } from '../kafka/index.js';
+import { READER_GROUP_PREFIX, RETRAIN_GROUP_PREFIX, SUBSCRIBER_GROUP_PREFIX, type AclBinding, type AclOperation, type AclResourceType } from '../kafka/index.js';
 import { changelogTopic, statsTopic } from './derived.js';
 import type { Topology } from './load.js';
 import type { StageConfig } from './schema.js';
@@ -42,8 +42,10 @@ function stageAcls(topology: Topology, stage: StageConfig, principal: string, tr
     ...(trains ? topic(principal, stage.output, ['read']) : []),
     // its consumer group (the trainer also describes it and sets its offsets)
     ...grant(principal, 'group', stage.group, ['read', 'describe']),
-    // readToEnd's throwaway groups: joined, then deleted
+    // readToEnd's throwaway groups (and the trainer's label feed, see auto-rollback): joined, then deleted
     ...grant(principal, 'group', READER_GROUP_PREFIX, ['read', 'delete'], 'prefixed'),
+    // `reviewflow retrain` runs as the trainer: its window's groups are pointed at offsets, read, then deleted
+    ...(trains ? grant(principal, 'group', RETRAIN_GROUP_PREFIX, ['read', 'describe', 'delete'], 'prefixed') : []),
     // transactional ids are `<group>.tx.<instance index>`
     ...(topology.delivery === 'exactly-once' ? grant(principal, 'transactional-id', `${stage.group}.tx.`, ['write', 'describe'], 'prefixed') : []),
   ];

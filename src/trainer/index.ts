@@ -2,3 +2,4 @@ export { loadBackend, type BackendInfo, type BackendName, type BackendPreference
 export { BACKEND_PREFERENCES, trainerOptions, type TrainerOptions } from './options.js';
 export { judgeCandidate, PublishSchedule, type GateDecision, type GateInput, type PublishPolicy } from './publisher.js';
 export { Trainer, type BatchReport, type Candidate, type TrainerStats, type TrainRecord } from './trainer.js';
+export { AUTO_ROLLBACK_ACTOR, judgeRegression, moveId, moveToJudge, RegressionWatch, type JudgedMove, type PrequentialObserver, type RegressionVerdict, type RegressionWatchOptions } from './regression-watch.js';

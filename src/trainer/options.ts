@@ -1,8 +1,37 @@
 import { z } from 'zod';
+import { isReviewflowError } from '../errors.js';
+import { checkLabelName } from '../models/labels.js';
 
 const powerOfTwo = (n: number): boolean => Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0;
 
 export const BACKEND_PREFERENCES = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'cpu'] as const;
+
+/** A label name as `models label` takes it, with the same rules and hint. */
+const labelName = z.string().superRefine((label, ctx) => {
+  try {
+    checkLabelName(label);
+  } catch (err) {
+    if (!isReviewflowError(err)) throw err;
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${err.message}: ${err.hint ?? ''}` });
+  }
+});
+
+/**
+ * Automatic rollback (off unless given): the trainer scores the version `label` points to
+ * on every incoming record before training on it; after a move by hand it also scores the
+ * label's previous target on the next `window` records, and moves the label back when the
+ * new version's accuracy is lower by more than `margin`.
+ */
+const autoRollback = z
+  .object({
+    /** The label watched (one label of this model). */
+    label: labelName.default('stable'),
+    /** Records both versions are scored on before the verdict (and the live accuracy's window). */
+    window: z.number().int().min(50).max(1_000_000).default(2_000),
+    /** How much lower (0..1, accuracy points) the new version may score before it is rolled back. */
+    margin: z.number().min(0).max(0.5).default(0.02),
+  })
+  .strict();
 
 /**
  * Trainer options: the `options:` block of a topology's train stage. Unknown keys and bad
@@ -60,6 +89,8 @@ const schema = z
     keepVersions: z.number().int().min(1).max(1_000).default(5),
     /** Largest chunk of weights in one record (stay below the topic's max.message.bytes). */
     maxChunkBytes: z.number().int().min(1024).max(100_000_000).default(900_000),
+    /** Roll a label back when the version it was moved to does worse on the live stream (see above). */
+    autoRollback: autoRollback.optional(),
   })
   .strict();
 

@@ -13,6 +13,7 @@ import { effectiveWeights, emptyState, loadRows, touchedBuckets, type EffectiveW
 import { OffsetTracker } from './offsets.js';
 import type { TrainerOptions } from './options.js';
 import { judgeCandidate, PublishSchedule } from './publisher.js';
+import type { PrequentialObserver } from './regression-watch.js';
 import { SparseExecutor } from './sparse-executor.js';
 import { TfjsExecutor } from './tfjs-executor.js';
 import { TrainBatchBuffer } from './train-batch-buffer.js';
@@ -117,6 +118,7 @@ export class Trainer {
   private lastPublished: Version | undefined;
   private readonly pending = new Map<number, Version>();
   private queue: Promise<unknown> = Promise.resolve();
+  private observer: PrequentialObserver | undefined;
 
   private constructor(options: TrainerOptions, backend: BackendInfo) {
     this.options = options;
@@ -185,7 +187,9 @@ export class Trainer {
       if (isHoldout(key, holdoutFraction, seed)) {
         if (review.augmented) report.holdoutCopiesDropped++;
         else {
-          this.holdout.add(this.featurizer.features(review.text), label);
+          const features = this.featurizer.features(review.text);
+          this.observer?.observe(features, 0, features.length, label);
+          this.holdout.add(features, label);
           report.holdout++;
         }
         continue;
@@ -193,6 +197,7 @@ export class Trainer {
       report.tokens += this.featurizer.featurizeDistinct(review.text, batch.featureBuffer);
       batch.close(label, review.augmented ? augmentedWeight : 1, !review.augmented);
       if (review.augmented) report.augmented++;
+      else this.observer?.observe(batch.features, batch.offsets[batch.count - 1]!, batch.offsets[batch.count]!, label);
     }
     let lossSum = 0;
     for (let first = 0; first < batch.count; first += this.options.miniBatchSize) {
@@ -233,6 +238,22 @@ export class Trainer {
     this.steps += epochsPerBatch;
     report.steps += epochsPerBatch;
     return lossSum;
+  }
+
+  /**
+   * Who else scores each new original labelled record before it is trained on (the
+   * regression watch of automatic rollback), with this trainer's features; undefined stops
+   * it. Queued like a batch, so it starts and stops between batches.
+   */
+  observe(observer: PrequentialObserver | undefined): Promise<void> {
+    return this.exclusive(async () => {
+      this.observer = observer;
+    });
+  }
+
+  /** The feature-hashing parameters; an observer's weights must have been trained with the same. */
+  get hashingParams(): HashingParams {
+    return { ...this.hashing };
   }
 
   /**

@@ -101,6 +101,7 @@ export function registerDemo(program: Command): void {
             rejectedCandidates++;
             progress?.log(`candidate rejected: ${reason}`);
           },
+          onLabelRolledBack: (label) => progress?.log(`label ${label.label} of ${label.model} rolled back to v${label.version}: ${label.reason ?? 'no reason given'}`),
         });
         const seed = opts.seed;
         const feeder = new Feeder({ kafka, topic: topology.ingest, seed, startIndex: readNextIndex(seed), rate: opts.rate, ...(opts.file ? { file: opts.file, format: opts.format as InputFormat } : {}) });

@@ -1,9 +1,8 @@
 import { hostname, userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { checkLabelName, moveLabel, requireRetained, rollbackTarget } from '../../models/labels.js';
+import { checkLabelName, requireRetained, rollbackTarget } from '../../models/labels.js';
 import type { ModelLabel } from '../../records/types.js';
-import { publishLabel } from '../../runtime/model-topic.js';
-import { readModelHistory } from '../../subscription/history.js';
+import { moveModelLabel } from '../../runtime/model-topic.js';
 import { action } from '../action.js';
 import type { CliContext } from '../context.js';
 import { emit } from '../output.js';
@@ -25,13 +24,10 @@ function defaultActor(): string {
 async function move(ctx: CliContext, opts: MoveOptions, why: 'label' | 'rollback', choose: (o: { retained: number[]; current: ModelLabel | undefined; model: string }) => number): Promise<void> {
   const label = checkLabelName(opts.label);
   const { topic, model } = trainerFor(ctx, opts.model);
-  const { loaded, index } = await readModelHistory(ctx.kafka, topic, model);
-  const retained = (loaded.get(model) ?? []).map((l) => l.manifest.version);
-  const current = index.labels(model).get(label);
-  const version = choose({ retained, current, model });
-  const record = moveLabel(current, { model, label, version, action: why, by: opts.by, at: Date.now(), reason: opts.reason ?? null });
-  await publishLabel(ctx.kafka, topic, record);
-  emit({ model, label, version, previous: current?.version ?? null, action: why, by: record.by, at: new Date(record.at).toISOString(), reason: record.reason, retained, topic });
+  const moved = await moveModelLabel(ctx.kafka, topic, { model, label, action: why, by: opts.by, reason: opts.reason ?? null, choose: ({ retained, current }) => choose({ retained, current, model }) });
+  if (!moved) throw new Error(`models ${why}: no version chosen (a bug)`);
+  const { record, previous, retained } = moved;
+  emit({ model, label, version: record.version, previous: previous?.version ?? null, action: why, by: record.by, at: new Date(record.at).toISOString(), reason: record.reason, retained, topic });
 }
 
 export function registerLabelCommands(models: Command): void {

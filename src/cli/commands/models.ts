@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ErrorCode, ReviewflowError } from '../../errors.js';
 import { readModelHistory } from '../../subscription/history.js';
-import type { ModelVersion } from '../../records/types.js';
+import type { ModelLabel, ModelVersion } from '../../records/types.js';
 import { action } from '../action.js';
 import type { CliContext } from '../context.js';
 import { trainerStages } from '../model-topics.js';
@@ -14,26 +14,34 @@ export function versionSummary(v: ModelVersion & { verified?: boolean }): Record
   return rest;
 }
 
+/** The last move of a label, as `models list` shows it: where, how, by whom, when, why, and from where. */
+export function labelMoveSummary(l: ModelLabel): { version: number; action: string; by: string; at: string; reason: string | null; previous: number | null } {
+  return { version: l.version, action: l.action, by: l.by, at: new Date(l.at).toISOString(), reason: l.reason, previous: l.history[0]?.version ?? null };
+}
+
 export function registerModels(program: Command): void {
   const models = program.command('models').description('published model versions');
   models
     .command('list')
-    .description('every published version with its metrics, whether it is still retained, and its labels, as JSONL (oldest first); the summary maps each model\'s labels to versions')
+    .description('every published version with its metrics, whether it is still retained, and its labels, as JSONL (oldest first); the summary maps each model\'s labels to versions, and gives each label\'s last move (action, by, at, reason, previous version)')
     .option('--model <name>', 'only this model')
     .action(
       action(async (ctx, opts: { model?: string }) => {
         let count = 0;
         const labels: Record<string, Record<string, number>> = {};
+        const labelMoves: Record<string, Record<string, ReturnType<typeof labelMoveSummary>>> = {};
         for (const topic of new Set(trainerStages(ctx.topology, ctx.kinds).map((s) => s.output))) {
           const { versions, index } = await readModelHistory(ctx.kafka, topic, opts.model);
           for (const v of versions) emit(versionSummary(v));
           for (const model of new Set(versions.map((v) => v.model))) {
             const pointers = [...index.labels(model).values()];
-            if (pointers.length > 0) labels[model] = Object.fromEntries(pointers.map((l) => [l.label, l.version]));
+            if (pointers.length === 0) continue;
+            labels[model] = Object.fromEntries(pointers.map((l) => [l.label, l.version]));
+            labelMoves[model] = Object.fromEntries(pointers.map((l) => [l.label, labelMoveSummary(l)]));
           }
           count += versions.length;
         }
-        emit({ versions: count, labels });
+        emit({ versions: count, labels, labelMoves });
       }),
     );
   models

@@ -24,8 +24,14 @@ export async function collectReportData(options: {
   const { kafka, topology } = options;
   const { stages } = await collectStatus(kafka, topology);
   const versions: RunReportData['versions'] = [];
+  const labels: RunReportData['labels'] = [];
   for (const topic of new Set(options.kinds.trainingStages(topology.stages).map((s) => s.output))) {
-    const { versions: history } = await readModelHistory(kafka, topic);
+    const { versions: history, index } = await readModelHistory(kafka, topic);
+    for (const model of new Set(history.map((v) => v.model))) {
+      for (const l of index.labels(model).values()) {
+        labels.push({ model, label: l.label, version: l.version, previous: l.history[0]?.version ?? null, action: l.action, by: l.by, at: l.at, reason: l.reason });
+      }
+    }
     for (const v of history) {
       versions.push({
         model: v.model,
@@ -81,6 +87,7 @@ export async function collectReportData(options: {
     })),
     versions,
     rejectedCandidates: options.rejectedCandidates ?? 0,
+    labels,
     quality,
   };
 }

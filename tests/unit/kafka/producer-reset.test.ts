@@ -69,3 +69,68 @@ describe('ProducerPort after OUT_OF_ORDER_SEQUENCE_NUMBER', () => {
     expect(isOutOfOrderSequence(new Error('The broker received an out of order sequence number'))).toBe(false);
   });
 });
+
+/**
+ * Stand-ins for transactional kafkajs producers: each records the transactions begun on
+ * it and how they ended; `commitFails` makes the next commit throw (its outcome unknown).
+ */
+function transactionalProducers(): { create: () => Producer; made: Array<{ ended: string[] }>; failNextCommit: () => void } {
+  const made: Array<{ ended: string[] }> = [];
+  let commitFails = false;
+  const create = (): Producer => {
+    const record = { ended: [] as string[] };
+    made.push(record);
+    return {
+      connect: async () => {},
+      disconnect: async () => {},
+      transaction: async () => {
+        let active = true;
+        return {
+          sendBatch: async () => [],
+          sendOffsets: async () => {},
+          isActive: () => active,
+          abort: async () => void ((active = false), record.ended.push('abort')),
+          // as kafkajs: once a commit began, the transaction is no longer active, even if it fails
+          commit: async () => {
+            active = false;
+            if (commitFails) {
+              commitFails = false;
+              throw new Error('commit timed out');
+            }
+            record.ended.push('commit');
+          },
+        };
+      },
+    } as unknown as Producer;
+  };
+  return { create, made, failNextCommit: () => void (commitFails = true) };
+}
+
+describe('ProducerPort transactions', () => {
+  it('ProducerPort registers the transactional id on connect with an empty transaction, and commits on the same producer while nothing fails', async () => {
+    const { create, made } = transactionalProducers();
+    const port = new ProducerPort(create, true);
+    await port.connect();
+    expect(made).toEqual([{ ended: ['abort'] }]);
+    await port.transaction(async (tx) => tx.send(batch));
+    await port.transaction(async (tx) => tx.send(batch));
+    expect(made).toEqual([{ ended: ['abort', 'commit', 'commit'] }]);
+    await port.settle();
+    expect(made).toHaveLength(1);
+  });
+
+  it('ProducerPort settles a transaction whose commit failed with a new producer before anything else, and only once', async () => {
+    const { create, made, failNextCommit } = transactionalProducers();
+    const port = new ProducerPort(create, true);
+    await port.connect();
+    failNextCommit();
+    await expect(port.transaction(async (tx) => tx.send(batch))).rejects.toThrow('commit timed out');
+    await port.settle();
+    // the old producer is dropped in the failed transaction's state; the new one registered the id
+    expect(made).toEqual([{ ended: ['abort'] }, { ended: ['abort'] }]);
+    await port.settle();
+    await port.transaction(async (tx) => tx.send(batch));
+    expect(made).toEqual([{ ended: ['abort'] }, { ended: ['abort', 'commit'] }]);
+    expect(port.resets).toBe(1);
+  });
+});

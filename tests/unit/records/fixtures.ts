@@ -80,6 +80,16 @@ export function sampleRecords(): { [N in RecordName]: RecordTypes[N] } {
       configJson: JSON.stringify({ kind: 'nb-logistic', learningRate: 0.5 }),
       hashing: { buckets: 262_144, ngrams: 2, seed: 42 },
       weights: { encoding: 'float16', sha256: 'ab'.repeat(32), bytes: 33_554_432, chunks: 34 },
+      window: {
+        topic: 'reviews.accepted',
+        from: [{ topic: 'reviews.accepted', partition: 0, offset: 100 }],
+        to: [{ topic: 'reviews.accepted', partition: 0, offset: 123_456_789_012 }],
+        fromTime: 1_717_170_000_000,
+        toTime: null,
+        baseModel: 'sentiment',
+        excludedIds: 3,
+        excludedRecords: 5,
+      },
     },
     'model-chunk': {
       model: 'sentiment',

@@ -70,6 +70,17 @@ describe('renderReportHtml', () => {
     expect(svg.match(/data-mark="point"/g)).toHaveLength(35);
   });
 
+  it('renderReportHtml lists each label\'s last move with who moved it and why, escaped', () => {
+    const labels = html.match(/<table class="labels">[\s\S]*?<\/table>/)?.[0] ?? '';
+    expect(labels).toContain('<td class="num strong">v3</td><td class="num">v5</td><td>rollback</td><td>auto-rollback</td>');
+    expect(labels).toContain('so stable went back to v3</td>');
+    expect(labels).toContain('<td class="num strong">v6</td><td class="num">—</td><td>label</td><td>ops@host</td>');
+    const data = sampleReportData();
+    data.labels[0]!.reason = '<img src=x onerror=alert(3)>';
+    expect(renderReportHtml(data)).toContain('&lt;img src=x onerror=alert(3)&gt;');
+    expect(renderReportHtml(emptyReportData())).toContain('No label was set');
+  });
+
   it('renderReportHtml escapes stage names, kinds, reasons and the topology', () => {
     const data = sampleReportData();
     data.topology = '"><script>alert("t")</script>';

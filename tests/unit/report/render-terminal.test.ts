@@ -13,6 +13,15 @@ describe('renderTerminalSummary', () => {
     expect(gate.indexOf('70,301') + '70,301'.length).toBe(header.indexOf('out') + 'out'.length);
   });
 
+  it('renderTerminalSummary prints each label\'s last move, with an automatic rollback\'s reason', () => {
+    const lines = renderTerminalSummary(sampleReportData()).split('\n');
+    expect(lines.filter((l) => l.startsWith('label '))).toEqual([
+      'label stable of sentiment: v3 (rollback from v5 by auto-rollback: v5 scored 61.0% and v3 90.5% on the 2000 records after label stable moved: 29.5 points worse, more than the margin of 2.0 points, so stable went back to v3)',
+      'label canary of sentiment: v6 (label by ops@host)',
+    ]);
+    expect(renderTerminalSummary(emptyReportData())).not.toContain('label ');
+  });
+
   it('renderTerminalSummary shows versions with holdout accuracy and rejected candidates', () => {
     const text = renderTerminalSummary(sampleReportData());
     expect(text).toContain('models: 9 versions published, 2 candidates rejected; holdout v1 62.6% → … → v7 85.9% → v8 86.9% → v9 87.7%');

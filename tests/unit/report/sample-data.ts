@@ -96,6 +96,10 @@ export function sampleReportData(): RunReportData {
     ],
     versions,
     rejectedCandidates: 2,
+    labels: [
+      { model: 'sentiment', label: 'stable', version: 3, previous: 5, action: 'rollback', by: 'auto-rollback', at: START + 160_000, reason: 'v5 scored 61.0% and v3 90.5% on the 2000 records after label stable moved: 29.5 points worse, more than the margin of 2.0 points, so stable went back to v3' },
+      { model: 'sentiment', label: 'canary', version: 6, previous: null, action: 'label', by: 'ops@host', at: START + 170_000, reason: null },
+    ],
     quality: Array.from({ length: 12 }, (_, i) => ({
       windowEnd: START + (i + 1) * 15_000,
       positiveRate: 0.5 + wobble(i, 5) * 0.5,
@@ -109,5 +113,5 @@ export function sampleReportData(): RunReportData {
 
 /** The same run with nothing in any chart. */
 export function emptyReportData(): RunReportData {
-  return { generatedAt: START, topology: 'empty', durationMs: 0, backend: 'cpu', stages: [], versions: [], rejectedCandidates: 0, quality: [] };
+  return { generatedAt: START, topology: 'empty', durationMs: 0, backend: 'cpu', stages: [], versions: [], rejectedCandidates: 0, labels: [], quality: [] };
 }

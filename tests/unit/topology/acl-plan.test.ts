@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RETRAIN_GROUP_PREFIX } from '../../../src/kafka/index.js';
 import { builtinKinds } from '../../../src/runtime/kinds.js';
 import { aclPlan, loadTopology, type Topology } from '../../../src/topology/index.js';
 
@@ -32,6 +33,12 @@ describe('aclPlan', () => {
     expect(topics('read')).toEqual(new Set([clean.input, `${clean.group}.changelog`, `${clean.group}.stats`]));
     expect(topics('write')).toEqual(new Set([clean.output, ...(clean.deadLetter ? [clean.deadLetter] : []), `${clean.group}.changelog`, `${clean.group}.stats`]));
     expect(of('User:cleaner').filter((b) => b.resourceType === 'group' && b.pattern === 'literal').map((b) => b.resourceName)).toEqual([clean.group, clean.group]);
+  });
+
+  it('lets only the trainer principal use the groups of `reviewflow retrain`', () => {
+    const retrainGroups = plan.filter((b) => b.resourceType === 'group' && b.resourceName === RETRAIN_GROUP_PREFIX);
+    expect(new Set(retrainGroups.map((b) => b.principal))).toEqual(new Set([`User:${topology.stages.find((s) => s.kind === 'train')!.group}`]));
+    expect(retrainGroups.map((b) => `${b.pattern}:${b.operation}`)).toEqual(['prefixed:read', 'prefixed:describe', 'prefixed:delete']);
   });
 
   it('adds transactional ids only under exactly-once', () => {
