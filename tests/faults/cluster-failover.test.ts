@@ -243,7 +243,9 @@ describe('3-broker cluster losing two brokers', () => {
     if (exits.length > 0) console.log(`[two-brokers-lost] while two brokers were down the process logged:\n${duringOutage}`);
 
     expect(settledDuringOutage, 'an acks=all write with one replica left must not be acknowledged').not.toBe('acknowledged');
-    expect(inputIds.length).toBe(produced);
+    // the ingest topic may hold a record twice: a producer that retries across a failover
+    // writes at least once (clean counts those as duplicates); every produced id must be there
+    expect(new Set(inputIds).size).toBe(produced);
     expect(inputIds.filter((id) => !reached.has(id) && !id.startsWith('two-lost-late'))).toEqual([]);
     expect(repeated(cleaned)).toEqual([]);
     expect(repeated(accepted)).toEqual([]);

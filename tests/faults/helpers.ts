@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isRetriable } from '../../src/errors.js';
 import { collectStatus, type StageStatus } from '../../src/runtime/status.js';
 import { IngestProducer } from '../../src/ingest/index.js';
 import type { KafkaPort } from '../../src/kafka/index.js';
@@ -110,11 +111,20 @@ export async function stopProcess(p: StageProcess, graceMs = 30_000): Promise<{ 
   return p.exited;
 }
 
-/** Polls `probe` until it returns a value, or fails with what it waited for. */
+/**
+ * Polls `probe` until it returns a value, or fails with what it waited for. A retriable
+ * error counts as "not yet": a cluster that just started or is failing over answers some
+ * requests with NOT_COORDINATOR and the like for a while.
+ */
 export async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number, everyMs = 250): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = await probe();
+    const value = await Promise.resolve()
+      .then(probe)
+      .catch((err: unknown) => {
+        if (isRetriable(err) && Date.now() <= deadline) return undefined;
+        throw err;
+      });
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(everyMs);

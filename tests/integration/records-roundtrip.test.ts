@@ -32,6 +32,7 @@ const manifest: ModelVersion = {
   configJson: '{"kind":"nb-logistic"}',
   hashing: { buckets: 1_048_576, ngrams: 2, seed: 42 },
   weights: { encoding: 'float16', sha256: 'ab'.repeat(32), bytes: 1234, chunks: 2 },
+  window: null,
 };
 
 const samples = {
