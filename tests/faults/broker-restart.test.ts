@@ -8,7 +8,7 @@ import { KafkaPort } from '../../src/kafka/index.js';
 import type { Topology } from '../../src/topology/index.js';
 import { writeTopologyFile } from '../helpers/cli.js';
 import { testTopology } from '../helpers/kafka.js';
-import { checkCleanAugmentGate, committed, isRunning, produceInputs, startStages, stopProcess, untilDrained, until, type StageProcess } from './helpers.js';
+import { checkCleanAugmentGate, committed, isRunning, produceInputs, startStages, stopProcess, summarizeLog, untilDrained, until, type StageProcess } from './helpers.js';
 
 /**
  * One embedded broker of its own, stopped in the middle of a stream and started again on
@@ -67,7 +67,7 @@ describe('single broker restarted mid-stream', () => {
     let exitedDuringOutage: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     if (!isRunning(run)) {
       exitedDuringOutage = await run.exited;
-      console.log(`[broker-restart] the stage process exited while the broker was away: ${JSON.stringify(exitedDuringOutage)}\n${run.stderr().slice(-4_000)}`);
+      console.log(`[broker-restart] the stage process exited while the broker was away: ${JSON.stringify(exitedDuringOutage)}\nevery log message, counted:\n${summarizeLog(run.stderr())}\nthe last lines:\n${run.stderr().slice(-2_000)}`);
       run = startStages({ topologyFile: file, stages: 'clean,augment,gate', brokers: bootstrap });
       processes.push(run);
     }
