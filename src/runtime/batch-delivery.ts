@@ -1,8 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { isRetriable } from '../errors.js';
 import type { BatchControls, KafkaPort, PartitionOffsetCommit, ProducerPort, TopicMessages } from '../kafka/index.js';
-import { backoffDelay, withRetry } from '../util/retry.js';
+import { withRetry } from '../util/retry.js';
 import { DELIVERY_RETRY } from './delivery.js';
 
 /**
@@ -51,23 +49,18 @@ export class BatchDelivery {
    * It is settled first, and tried again only if its offsets did not commit.
    */
   private async deliverInTransaction(batches: TopicMessages[], commit: PartitionOffsetCommit): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.producer.transaction(async (tx) => {
-          await tx.send(batches);
-          await tx.sendOffsets(this.group, [commit]);
-        });
+    let tried = false;
+    const retry = { ...DELIVERY_RETRY, onRetry: (err: unknown, attempt: number) => this.log.warn({ err, attempt }, 'transaction failed; settling it before trying again') };
+    await withRetry(async () => {
+      if (tried && (await this.groupPosition(commit.topic, commit.partition)) >= commit.offset) {
+        this.log.info({ partition: commit.partition, offset: commit.offset }, 'the failed transaction had committed');
         return;
-      } catch (err) {
-        if (!isRetriable(err) || attempt >= DELIVERY_RETRY.attempts) throw err;
-        const delayMs = backoffDelay(attempt, DELIVERY_RETRY.baseMs, DELIVERY_RETRY.maxMs);
-        this.log.warn({ err, attempt }, 'transaction failed; settling it before trying again');
-        await sleep(delayMs);
-        if ((await this.groupPosition(commit.topic, commit.partition)) >= commit.offset) {
-          this.log.info({ partition: commit.partition, offset: commit.offset }, 'the failed transaction had committed');
-          return;
-        }
       }
-    }
+      tried = true;
+      await this.producer.transaction(async (tx) => {
+        await tx.send(batches);
+        await tx.sendOffsets(this.group, [commit]);
+      });
+    }, retry);
   }
 }
