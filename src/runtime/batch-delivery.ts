@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { ErrorCode, ReviewflowError } from '../errors.js';
 import type { BatchControls, KafkaPort, PartitionOffsetCommit, ProducerPort, TopicMessages } from '../kafka/index.js';
 import { withRetry } from '../util/retry.js';
 import { DELIVERY_RETRY } from './delivery.js';
@@ -35,7 +36,8 @@ export class BatchDelivery {
     await this.producer.settle();
     const lag = await this.kafka.withAdmin((admin) => admin.groupLag(this.group, topic));
     const p = lag.partitions.find((entry) => entry.partition === partition);
-    if (!p) throw new Error(`partition ${partition} of ${topic} is unknown`);
+    // metadata that lags a leader change or a new partition: kafkajs restarts the consumer and asks again
+    if (!p) throw new ReviewflowError(ErrorCode.KAFKA_RETRIABLE, `partition ${partition} of ${topic} is not in the broker's metadata yet`, { retriable: true });
     return p.committed >= 0 ? p.committed : p.end - p.lag; // with nothing committed, lag = end - earliest
   }
 

@@ -24,7 +24,8 @@ export interface PredictionService {
   close(): Promise<void>;
 }
 
-type Reply = { status: number; body: unknown; type?: string };
+/** A response and the route it is counted under in /metrics. */
+type Routed = { route: string; status: number; body: unknown; type?: string };
 
 /**
  * An HTTP prediction service over a model subscription: it follows the model topic and
@@ -46,21 +47,25 @@ export async function createServer(o: PredictionServiceOptions): Promise<Predict
   };
   const models: ModelSubscription = await subscribeModels(o, onModel);
 
-  const route = async (req: IncomingMessage): Promise<Reply & { route: string }> => {
-    const path = (req.url ?? '/').split('?')[0]!;
-    const only = (method: string, r: string): (Reply & { route: string }) | undefined =>
+  const notLoaded = (route: string): Routed => ({ route, status: 503, body: { error: 'no verified model version is loaded yet', fix: 'retry once /readyz answers 200' } });
+
+  /** POST /v1/predict, once its body is read. */
+  const predict = (req: IncomingMessage, body: Buffer): Routed => {
+    const texts = parsePredictBody(req, body, limits);
+    if (!models.current()) return notLoaded('predict');
+    return { route: 'predict', status: 200, body: models.predict(texts) };
+  };
+
+  /** Every other request: answered at once from what is loaded now. */
+  const answer = (req: IncomingMessage, path: string): Routed => {
+    const only = (method: string, r: string): Routed | undefined =>
       req.method === method ? undefined : { route: r, status: 405, body: { error: `${req.method} is not allowed on ${path}`, fix: `use ${method}` } };
     switch (path) {
-      case '/v1/predict': {
-        const wrong = only('POST', 'predict');
-        if (wrong) return wrong;
-        const texts = parsePredictBody(req, await readBody(req, limits.maxBodyBytes), limits);
-        if (!models.current()) return { route: 'predict', status: 503, body: { error: 'no verified model version is loaded yet', fix: 'retry once /readyz answers 200' } };
-        return { route: 'predict', status: 200, body: models.predict(texts) };
-      }
+      case '/v1/predict':
+        return only('POST', 'predict') ?? notLoaded('predict'); // a POST never gets here (see handle)
       case '/v1/models': {
         const current = models.current();
-        if (!current) return { route: 'models', status: 503, body: { error: 'no verified model version is loaded yet', fix: 'retry once /readyz answers 200' } };
+        if (!current) return notLoaded('models');
         const { configJson: _config, ...manifest } = current;
         return { route: 'models', status: 200, body: { loaded: manifest, swaps: metrics.swaps } };
       }
@@ -77,18 +82,21 @@ export async function createServer(o: PredictionServiceOptions): Promise<Predict
     }
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const started = performance.now();
-    let reply: Reply & { route: string };
+  /** A request the client must fix gets a 4xx saying how; anything else is ours: a 500, logged. */
+  const failed = (err: unknown): Routed => {
+    if (err instanceof BadRequest) return { route: 'predict', status: err.status, body: { error: err.message, fix: err.fix } };
+    log.error({ err }, 'request failed');
+    return { route: 'error', status: 500, body: { error: 'internal error; see the service log' } };
+  };
+  const attempt = (route: () => Routed): Routed => {
     try {
-      reply = await route(req);
+      return route();
     } catch (err) {
-      if (err instanceof BadRequest) reply = { route: 'predict', status: err.status, body: { error: err.message, fix: err.fix } };
-      else {
-        log.error({ err }, 'request failed');
-        reply = { route: 'error', status: 500, body: { error: 'internal error; see the service log' } };
-      }
+      return failed(err);
     }
+  };
+
+  const respond = (res: ServerResponse, started: number, reply: Routed): void => {
     const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
     // a body the client never finished sending is not read further: close the connection after this reply
     if (reply.status === 413) res.setHeader('connection', 'close');
@@ -97,11 +105,25 @@ export async function createServer(o: PredictionServiceOptions): Promise<Predict
     metrics.observe(reply.route, reply.status, (performance.now() - started) / 1_000);
   };
 
-  const handler = (req: IncomingMessage, res: ServerResponse): void => void handle(req, res);
-  const server = createHttpServer(handler);
+  // Plain callbacks, no async layers: on a one-text request the promise hops were a
+  // measurable share of the time (docs/PERFORMANCE.md, serving predictions)
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const started = performance.now();
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (path === '/v1/predict' && req.method === 'POST') {
+      readBody(req, limits.maxBodyBytes).then(
+        (body) => respond(res, started, attempt(() => predict(req, body))),
+        (err: unknown) => respond(res, started, failed(err)),
+      );
+      return;
+    }
+    respond(res, started, attempt(() => answer(req, path)));
+  };
+
+  const server = createHttpServer(handle);
   return {
     server,
-    handle: handler,
+    handle,
     ready: (timeoutMs) => models.ready(timeoutMs),
     listen: (port, host = '127.0.0.1') =>
       new Promise((resolve, reject) => {
