@@ -154,7 +154,8 @@ function serveFigures(r: ServeBenchResult): Figure[] {
   const figures: Figure[] = [];
   for (const arriving of [true, false]) {
     for (const n of [1, 32]) {
-      const find = (server: string) => r.passes.find((p) => p.textsPerRequest === n && p.versionsArriving === arriving && p.server === server);
+      /** `asRecorded` undefined: the full-speed pass; true or false: a paced one. */
+      const find = (server: string, asRecorded?: boolean) => r.passes.find((p) => p.textsPerRequest === n && p.versionsArriving === arriving && p.server === server && p.asRecorded === asRecorded);
       const ours = find('reviewflow serve');
       const anchor = find('bare node http (constant)');
       if (!ours || !anchor) continue;
@@ -165,6 +166,13 @@ function serveFigures(r: ServeBenchResult): Figure[] {
       figures.push({ bench: 'serve', name: `serve, ${n} text(s)/request, ${when}: requests/s`, value: ours.requestsPerSec, unit: 'req/s', ...vs('requests/s', ours.requestsPerSec, anchor.requestsPerSec), note: `${settings}; ${Math.round(ours.requestsPerSec * n)} texts/s; ${ours.requests} requests, ${ours.failed} failed (anchor ${anchor.failed}); ${ours.swaps ?? 0} versions swapped in during the pass` });
       figures.push({ bench: 'serve', name: `serve, ${n} text(s)/request, ${when}: latency p50`, value: ours.p50Ms, unit: 'ms', ...vs('p50', ours.p50Ms, anchor.p50Ms) });
       figures.push({ bench: 'serve', name: `serve, ${n} text(s)/request, ${when}: latency p99`, value: ours.p99Ms, unit: 'ms', ...vs('p99', ours.p99Ms, anchor.p99Ms) });
+      for (const asRecorded of [false, true]) {
+        const [paced, pacedAnchor] = [find('reviewflow serve', asRecorded), find('bare node http (constant)', asRecorded)];
+        if (!paced?.rate || !pacedAnchor) continue;
+        const how = asRecorded ? 'latencies as recorded' : "autocannon's coordinated-omission correction";
+        const note = `paced at ${paced.rate} req/s (half the max rate), ${how}; ${paced.requests} requests, ${paced.failed} failed (anchor ${pacedAnchor.failed}); ${paced.swaps ?? 0} versions swapped in during the pass`;
+        figures.push({ bench: 'serve', name: `serve, ${n} text(s)/request, ${when}, half the max rate${asRecorded ? ' (as recorded)' : ''}: latency p99`, value: paced.p99Ms, unit: 'ms', ...vs('p99', paced.p99Ms, pacedAnchor.p99Ms), note });
+      }
     }
   }
   return figures;

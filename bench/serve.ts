@@ -34,6 +34,15 @@ export interface ServePass {
   failed: number;
   /** Versions serve swapped in during the pass (serve passes only). */
   swaps?: number;
+  /** A paced pass: the requests/s autocannon was asked for (half the serve pass's max rate); absent at full speed. */
+  rate?: number;
+  /**
+   * Paced passes only: latencies as recorded, without autocannon's coordinated-omission
+   * correction. That correction assumes one request per connection every ceil(1/rate) ms
+   * (1 ms), while autocannon really sends each connection's per-second quota back to back,
+   * so it adds many synthetic samples to every slow response. Both are reported.
+   */
+  asRecorded?: boolean;
 }
 
 export interface ServeBenchResult {
@@ -71,8 +80,14 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-function load(url: string, body: string, o: { connections: number; seconds: number }): Promise<autocannon.Result> {
-  return autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: o.connections, pipelining: 1, duration: o.seconds });
+interface Pace {
+  rate: number;
+  asRecorded: boolean;
+}
+
+function load(url: string, body: string, o: { connections: number; seconds: number; pace?: Pace }): Promise<autocannon.Result> {
+  const paced = o.pace ? { overallRate: o.pace.rate, ignoreCoordinatedOmission: o.pace.asRecorded } : {};
+  return autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: o.connections, pipelining: 1, duration: o.seconds, ...paced });
 }
 
 async function swapsOf(base: string): Promise<number> {
@@ -123,12 +138,23 @@ export async function benchServe(options: { brokers: string[]; quick?: boolean }
       for (const n of [1, 32]) {
         const body = JSON.stringify({ texts: Array.from({ length: n }, (_, i) => TEXTS[i % TEXTS.length]) });
         const answer = await (await fetch(`${url}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).text();
-        const before = await swapsOf(url);
-        const served = pass('reviewflow serve', versionsArriving, n, await load(`${url}/v1/predict`, body, { connections, seconds }));
-        passes.push({ ...served, swaps: (await swapsOf(url)) - before });
+        /** One serve pass, with the versions swapped in while it ran. */
+        const servePass = async (pace?: Pace): Promise<ServePass> => {
+          const before = await swapsOf(url);
+          const served = pass('reviewflow serve', versionsArriving, n, await load(`${url}/v1/predict`, body, { connections, seconds, ...(pace ? { pace } : {}) }));
+          return { ...served, swaps: (await swapsOf(url)) - before, ...pace };
+        };
+        const full = await servePass();
+        passes.push(full);
+        // the latency target is at half the max rate: the same load, paced, on both sides
+        const rate = Math.max(1, Math.round(full.requestsPerSec / 2));
+        const paces: Pace[] = n === 1 ? [{ rate, asRecorded: false }, { rate, asRecorded: true }] : [];
+        for (const pace of paces) passes.push(await servePass(pace));
         const anchor = await spawnUntil([join(packageRoot(), 'dist', 'bench', 'constant-server.js'), answer], env, /^(\d+)\n/);
         try {
-          passes.push(pass('bare node http (constant)', versionsArriving, n, await load(`http://127.0.0.1:${anchor.match[1]}/v1/predict`, body, { connections, seconds })));
+          const anchorUrl = `http://127.0.0.1:${anchor.match[1]}/v1/predict`;
+          passes.push(pass('bare node http (constant)', versionsArriving, n, await load(anchorUrl, body, { connections, seconds })));
+          for (const pace of paces) passes.push({ ...pass('bare node http (constant)', versionsArriving, n, await load(anchorUrl, body, { connections, seconds, pace })), ...pace });
         } finally {
           await stop(anchor.child);
         }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { assembleWeights, loadModel, ModelAssembler, ModelSlot, Predictor } from '../../../src/models/index.js';
+import { assembleWeights, denseWeights, FeatureBuffer, Featurizer, loadModel, ModelAssembler, ModelSlot, Predictor } from '../../../src/models/index.js';
+import { RowTable } from '../../../src/models/row-table.js';
+import { scoreDocument, scoreLogit } from '../../../src/models/scoring.js';
 import { loadBackend, Trainer, trainerOptions } from '../../../src/trainer/index.js';
 import { batches, positioned, syntheticReviews } from '../trainer/fixtures.js';
 import { makeVersion } from './fixtures.js';
@@ -23,6 +25,37 @@ describe('Predictor', () => {
       // the trainer scores at full precision: the gap is what the encoding costs
       for (const [i, text] of texts.entries()) expect(Math.abs(predictions[i]!.score - (await trainer.score(text)))).toBeLessThan(tolerance);
       expect(predictions.slice(0, 2).map((p) => p.label)).toEqual([1, 0]);
+      trainer.dispose();
+    }
+  });
+});
+
+describe('RowTable', () => {
+  it('gives bit-identical scores to the dense weights the trainer measures holdout accuracy with', async () => {
+    const backend = await loadBackend('cpu');
+    for (const compression of ['float32', 'float16', 'int8'] as const) {
+      const trainer = await Trainer.create(trainerOptions.parse({ buckets: 2 ** 16, publishEveryExamples: 1, compression }), backend);
+      for (const batch of batches(positioned(syntheticReviews(2000, 7)), 200)) await trainer.trainBatch(batch);
+      const candidate = await trainer.maybeCandidate(1);
+      if (candidate?.kind !== 'publish') throw new Error('expected a candidate');
+      const assembled = assembleWeights(candidate.chunks, candidate.manifest.weights);
+      if (!assembled.ok) throw new Error(assembled.reason);
+      const { weights } = loadModel(candidate.manifest, assembled.bytes);
+      const dense = { bias: weights.bias, weights: denseWeights(weights) };
+      const table = new RowTable(weights);
+      const predictor = Predictor.fromLoaded(loadModel(candidate.manifest, assembled.bytes));
+      const featurizer = new Featurizer(weights.hashing);
+      const buffer = new FeatureBuffer(1 << 12);
+      const texts = [...syntheticReviews(300, 99).map((r) => r.text), 'unseen words only zyzzyva quux', '', 'a'];
+      for (const text of texts) {
+        buffer.clear();
+        featurizer.featurizeDistinct(text, buffer);
+        expect(table.logit(weights.bias, buffer.data, 0, buffer.length)).toBe(scoreLogit(dense, buffer.data, 0, buffer.length));
+        expect(predictor.scoreText(text)).toBe(scoreDocument(dense, buffer.data, 0, buffer.length));
+      }
+      // every stored row and some absent buckets, one by one
+      for (let r = 0; r < weights.rowIds.length; r++) expect(table.get(weights.rowIds[r]!)).toBe(dense.weights[weights.rowIds[r]!]);
+      for (let b = 0; b < weights.hashing.buckets; b += 97) expect(table.get(b)).toBe(dense.weights[b]);
       trainer.dispose();
     }
   });
