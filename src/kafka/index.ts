@@ -6,6 +6,8 @@ import { AdminPort } from './admin.js';
 import { createKafkaClient } from './client.js';
 import { ConsumerPort, type ConsumerOptions } from './consumer.js';
 import { kafkaCall } from './errors.js';
+import { PartitionPlacement } from './partition-placement.js';
+import { ErrorCode, ReviewflowError } from '../errors.js';
 import { ProducerPort, type ProducerOptions } from './producer.js';
 import type { KafkaSettings } from './settings.js';
 import { readRange, readToEnd, type RangeBatchHandler, type Reader, type ReadRangeOptions, type ReadToEndOptions } from './read.js';
@@ -13,9 +15,17 @@ import type { ConsumedMessage } from './types.js';
 
 export class KafkaPort {
   private readonly client: ReturnType<typeof createKafkaClient>;
+  /** Shared by every producer of this port: a topic's partition count is asked once. */
+  private readonly placement: PartitionPlacement;
 
   constructor(readonly settings: KafkaSettings) {
     this.client = createKafkaClient(settings);
+    this.placement = new PartitionPlacement(async (topic) => {
+      const [described] = await this.withAdmin((a) => a.describeTopics([topic]));
+      const count = described?.partitions.length ?? 0;
+      if (count === 0) throw new ReviewflowError(ErrorCode.TOPIC_NOT_FOUND, `topic ${topic} does not exist`, { retriable: true, hint: 'create the topology\'s topics: reviewflow topics create' });
+      return count;
+    });
   }
 
   /** Runs `work` with a connected admin client and disconnects after. */
@@ -30,7 +40,7 @@ export class KafkaPort {
   }
 
   producer(options: ProducerOptions = {}): ProducerPort {
-    return new ProducerPort(() => this.client.producer(ProducerPort.options(options)), options.transactionalId !== undefined);
+    return new ProducerPort(() => this.client.producer(ProducerPort.options(options)), options.transactionalId !== undefined, this.placement);
   }
 
   consumer(options: ConsumerOptions): ConsumerPort {

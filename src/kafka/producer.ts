@@ -1,6 +1,7 @@
-import kafkajs, { type Producer, type Message } from 'kafkajs';
+import kafkajs, { type Producer, type Message, type RecordMetadata } from 'kafkajs';
 import { withRetry } from '../util/retry.js';
 import { isOutOfOrderSequence, kafkaCall } from './errors.js';
+import { checkAcknowledged, type PartitionPlacement } from './partition-placement.js';
 import type { OutgoingMessage, PartitionOffsetCommit, TopicMessages } from './types.js';
 
 const { Partitioners } = kafkajs;
@@ -69,10 +70,15 @@ export class ProducerPort {
   /** A transaction failed and nothing since has settled it (see settle). */
   private inDoubt = false;
 
-  /** `create` makes the kafkajs producer; it is called again when the producer id must change. */
+  /**
+   * `create` makes the kafkajs producer; it is called again when the producer id must
+   * change. With `placement`, every record is sent to a partition chosen here and each
+   * acknowledgement is checked against it (see partition-placement.ts).
+   */
   constructor(
     private readonly create: () => Producer,
     readonly transactional: boolean,
+    private readonly placement?: PartitionPlacement,
   ) {
     this.producer = create();
   }
@@ -121,15 +127,15 @@ export class ProducerPort {
    */
   async send(batches: TopicMessages[]): Promise<void> {
     for (const request of splitRequests(batches.filter((b) => b.messages.length > 0))) {
-      const topicMessages = request.map((b) => ({ topic: b.topic, messages: b.messages.map(toKafkaMessage) }));
+      const topicMessages = await this.placed(request);
       try {
-        await kafkaCall('produce', () => this.producer.sendBatch({ topicMessages, acks: -1 }));
+        this.check(topicMessages, await kafkaCall('produce', () => this.producer.sendBatch({ topicMessages, acks: -1 })));
       } catch (err) {
         if (this.transactional || !isOutOfOrderSequence(err)) throw err;
         // the leader refuses our sequence numbers for good: a new producer id, then the
         // request again (its records may be in the log already: at-least-once allows that)
         await this.reset();
-        await kafkaCall('produce', () => this.producer.sendBatch({ topicMessages, acks: -1 }));
+        this.check(topicMessages, await kafkaCall('produce', () => this.producer.sendBatch({ topicMessages, acks: -1 })));
       }
     }
   }
@@ -173,8 +179,8 @@ export class ProducerPort {
       await work({
         send: async (batches) => {
           for (const request of splitRequests(batches.filter((b) => b.messages.length > 0))) {
-            const topicMessages = request.map((b) => ({ topic: b.topic, messages: b.messages.map(toKafkaMessage) }));
-            await kafkaCall('produce in transaction', () => tx.sendBatch({ topicMessages, acks: -1 }));
+            const topicMessages = await this.placed(request);
+            this.check(topicMessages, await kafkaCall('produce in transaction', () => tx.sendBatch({ topicMessages, acks: -1 })));
           }
         },
         sendOffsets: async (groupId, offsets) => {
@@ -197,6 +203,16 @@ export class ProducerPort {
       if (tx.isActive()) await kafkaCall('abort transaction', () => tx.abort()).catch((abortErr: unknown) => void abortErr);
       throw err;
     }
+  }
+
+  /** A request's records as kafkajs takes them, each with its partition when placement is on. */
+  private placed(request: TopicMessages[]): Promise<Array<{ topic: string; messages: Message[] }>> {
+    const { placement } = this;
+    return Promise.all(request.map(async (b) => ({ topic: b.topic, messages: placement ? await placement.place(b.topic, b.messages.map(toKafkaMessage)) : b.messages.map(toKafkaMessage) })));
+  }
+
+  private check(request: Array<{ topic: string; messages: Message[] }>, acknowledged: RecordMetadata[]): void {
+    if (this.placement) checkAcknowledged(request, acknowledged);
   }
 
   async disconnect(): Promise<void> {

@@ -28,10 +28,14 @@ beforeAll(async () => {
   bootstrap = (await manager.start({ brokers: 3 })).bootstrap;
   kafka = new KafkaPort({ brokers: bootstrap.split(','), clientId: 'reviewflow-faults', connectionTimeoutMs: 3_000, requestTimeoutMs: 30_000 });
 }, 300_000);
-afterAll(async () => {
+/** A failed run keeps the brokers' data and logs, and says where: the next step of any investigation. */
+async function stopCluster(cluster: BrokerManager, passed: boolean): Promise<void> {
   for (const p of processes) await stopProcess(p, 10_000);
-  await manager.stop({ purge: true });
-}, 300_000);
+  await cluster.stop({ purge: passed });
+  if (!passed) console.log(`[cluster-failover] kept the brokers' data and logs of the failed run in ${cluster.stateDir}/nodes`);
+}
+let onePassed = false;
+afterAll(() => stopCluster(manager, onePassed), 300_000);
 
 const WAVES = [10_000, 10_000, 5_000];
 
@@ -135,6 +139,7 @@ describe('3-broker cluster losing one broker mid-stream', () => {
     // the guarantee: losing one broker of three does not stop a stage process
     if (exits.length > 0) console.log(`[cluster-failover] the stage process exited ${exits.length} time(s):\n${exits.map((e) => `exit ${e.code}: ${e.stderr}`).join('\n')}`);
     expect(exits.map((e) => e.code)).toEqual([]);
+    onePassed = true;
   });
 });
 
@@ -164,10 +169,8 @@ describe.runIf(twoBrokersLost)('3-broker cluster losing two brokers', () => {
     bootstrap = (await twoLost.start({ brokers: 3 })).bootstrap;
     kafka = new KafkaPort({ brokers: bootstrap.split(','), clientId: 'reviewflow-faults', connectionTimeoutMs: 3_000, requestTimeoutMs: 30_000 });
   }, 300_000);
-  afterAll(async () => {
-    for (const p of processes) await stopProcess(p, 10_000);
-    await twoLost.stop({ purge: true });
-  }, 300_000);
+  let twoPassed = false;
+  afterAll(() => stopCluster(twoLost, twoPassed), 300_000);
 
   it('stops progress cleanly with 1 of 3 brokers, resumes when a second returns, and loses and repeats nothing under exactly-once', { timeout: 1_200_000 }, async () => {
     const topology: Topology = await testTopology(kafka, 'two-lost', 'topologies/sentiment.yaml', (t) => ({
@@ -266,5 +269,6 @@ describe.runIf(twoBrokersLost)('3-broker cluster losing two brokers', () => {
     expect(exits.length).toBeLessThanOrEqual(2);
     await lateProducer.close().catch(() => undefined);
     expect(await stopProcess(run)).toEqual({ code: 0, signal: null });
+    twoPassed = true;
   });
 });

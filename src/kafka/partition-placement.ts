@@ -1,0 +1,56 @@
+import kafkajs, { type Message, type PartitionMetadata, type RecordMetadata } from 'kafkajs';
+import { ErrorCode, ReviewflowError } from '../errors.js';
+
+/**
+ * Guards against a kafkajs 2.2.4 defect that loses records (tulios/kafkajs#1303): across
+ * its own retries of one send, kafkajs remembers which brokers already answered, so a
+ * partition whose leader moved to one of them in between is never sent, and the send
+ * still resolves. The two-brokers-lost fault test found it: a committed transaction whose
+ * records no replica holds (docs/RELIABILITY.md).
+ *
+ * Every message therefore gets its partition before kafkajs sees it (kafkajs's own murmur2
+ * partitioner over the topic's partition count, so keys land where they always did), and
+ * an acknowledgement must name every partition the request wrote to.
+ */
+export class PartitionPlacement {
+  private readonly counts = new Map<string, Promise<number>>();
+  private readonly partitioner = kafkajs.Partitioners.DefaultPartitioner();
+
+  /** `partitionCount` asks the cluster; each topic's answer is kept for the process's life. */
+  constructor(private readonly partitionCount: (topic: string) => Promise<number>) {}
+
+  async place(topic: string, messages: Message[]): Promise<Message[]> {
+    if (messages.every((m) => m.partition !== undefined && m.partition !== null)) return messages;
+    const count = await this.count(topic);
+    const partitionMetadata: PartitionMetadata[] = Array.from({ length: count }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [], isr: [], partitionErrorCode: 0 }));
+    return messages.map((m) => (m.partition !== undefined && m.partition !== null ? m : { ...m, partition: this.partitioner({ topic, partitionMetadata, message: m }) }));
+  }
+
+  private count(topic: string): Promise<number> {
+    let known = this.counts.get(topic);
+    if (!known) {
+      known = this.partitionCount(topic);
+      // a failed lookup is asked again next time, not kept
+      known.catch(() => this.counts.delete(topic));
+      this.counts.set(topic, known);
+    }
+    return known;
+  }
+}
+
+/** Throws a retriable error when the acknowledgement of a request leaves out a partition it wrote to. */
+export function checkAcknowledged(request: Array<{ topic: string; messages: Message[] }>, acknowledged: RecordMetadata[] | undefined): void {
+  const written = new Set((acknowledged ?? []).map((r) => `${r.topicName}[${r.partition}]`));
+  const missing = new Set<string>();
+  for (const { topic, messages } of request) {
+    for (const m of messages) {
+      const where = `${topic}[${m.partition}]`;
+      if (!written.has(where)) missing.add(where);
+    }
+  }
+  if (missing.size === 0) return;
+  throw new ReviewflowError(ErrorCode.KAFKA_RETRIABLE, `the produce request was acknowledged without writing to ${[...missing].join(', ')} (kafkajs skips a partition whose leader moved during its retries)`, {
+    retriable: true,
+    details: { missing: [...missing] },
+  });
+}
