@@ -40,13 +40,11 @@ export class PartitionPlacement {
 
 /** Throws a retriable error when the acknowledgement of a request leaves out a partition it wrote to. */
 export function checkAcknowledged(request: Array<{ topic: string; messages: Message[] }>, acknowledged: RecordMetadata[] | undefined): void {
-  const written = new Set((acknowledged ?? []).map((r) => `${r.topicName}[${r.partition}]`));
   const missing = new Set<string>();
   for (const { topic, messages } of request) {
-    for (const m of messages) {
-      const where = `${topic}[${m.partition}]`;
-      if (!written.has(where)) missing.add(where);
-    }
+    // partition numbers, not strings per record: this runs on every produce request
+    const written = new Set((acknowledged ?? []).filter((r) => r.topicName === topic).map((r) => r.partition));
+    for (const m of messages) if (!written.has(m.partition!)) missing.add(`${topic}[${m.partition}]`);
   }
   if (missing.size === 0) return;
   throw new ReviewflowError(ErrorCode.KAFKA_RETRIABLE, `the produce request was acknowledged without writing to ${[...missing].join(', ')} (kafkajs skips a partition whose leader moved during its retries)`, {

@@ -58,11 +58,11 @@ export async function createServer(o: PredictionServiceOptions): Promise<Predict
 
   /** Every other request: answered at once from what is loaded now. */
   const answer = (req: IncomingMessage, path: string): Routed => {
-    const only = (method: string, r: string): Routed | undefined =>
-      req.method === method ? undefined : { route: r, status: 405, body: { error: `${req.method} is not allowed on ${path}`, fix: `use ${method}` } };
+    const notAllowed = (method: string, r: string): Routed => ({ route: r, status: 405, body: { error: `${req.method} is not allowed on ${path}`, fix: `use ${method}` } });
+    const only = (method: string, r: string): Routed | undefined => (req.method === method ? undefined : notAllowed(method, r));
     switch (path) {
       case '/v1/predict':
-        return only('POST', 'predict') ?? notLoaded('predict'); // a POST never gets here (see handle)
+        return notAllowed('POST', 'predict'); // a POST is read and answered by predict (see handle)
       case '/v1/models': {
         const current = models.current();
         if (!current) return notLoaded('models');

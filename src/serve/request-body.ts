@@ -33,24 +33,24 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const settle = (): void => {
+    const detach = (): void => {
       req.off('data', onData).off('end', onEnd).off('error', onGone).off('close', onGone);
     };
     const onData = (chunk: Buffer): void => {
       size += chunk.length;
       if (size <= maxBytes) return void chunks.push(chunk);
-      settle();
+      detach();
       // the rest is read and dropped; the reply closes the connection (prediction-server.ts)
       req.resume();
       reject(new BadRequest(413, `the body is over the ${maxBytes}-byte limit`, 'send fewer or shorter texts per request'));
     };
     const onEnd = (): void => {
-      settle();
+      detach();
       resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
     };
     // a client that went away mid-body is the client's failure, not the service's: a 400 in /metrics, no error logged
     const onGone = (): void => {
-      settle();
+      detach();
       reject(new BadRequest(400, 'the client closed the connection before sending the whole body', 'send the whole body'));
     };
     req.on('data', onData).on('end', onEnd).on('error', onGone).on('close', onGone);

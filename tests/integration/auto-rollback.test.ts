@@ -77,10 +77,11 @@ async function until<T>(check: () => Promise<T | undefined>, what: string, timeo
 
 const history = () => readModelHistory(kafka, train.output, 'sentiment');
 const newestVersion = async (): Promise<number> => Math.max(0, ...(await history()).versions.map((v) => v.version));
-/** How many input records the newest version has trained through: the sum of its offsets. */
-async function trainedThrough(): Promise<number> {
-  const newest = (await history()).versions.at(-1);
-  return (newest?.offsets ?? []).filter((o) => o.topic === train.input).reduce((sum, o) => sum + o.offset, 0);
+/** The newest version, and how many input records it has trained through (the sum of its offsets), from one read. */
+async function newest(): Promise<{ version: number; trainedThrough: number }> {
+  const { versions } = await history();
+  const latest = versions.reduce<(typeof versions)[number] | undefined>((a, v) => (a && a.version >= v.version ? a : v), undefined);
+  return { version: latest?.version ?? 0, trainedThrough: (latest?.offsets ?? []).filter((o) => o.topic === train.input).reduce((sum, o) => sum + o.offset, 0) };
 }
 const stableRecord = async (): Promise<ModelLabel | undefined> => (await history()).index.labels('sentiment').get('stable');
 const label = async (version: number): Promise<void> => {
@@ -186,14 +187,20 @@ describe('automatic rollback', () => {
   it('a restarted trainer does not roll back twice, and a move that holds on the next window stays, its verdict kept', async () => {
     await stopTrainer();
     trainer = startTrainer();
-    const before = await newestVersion();
-    const readBefore = await trainedThrough();
+    const before = await newest();
     // twice as many right labels as flipped ones so far, so the newest version has unlearnt the flip
     await produce('after', 100_000, 10_000);
     // How many versions 10,000 records make depends on where chunks end (a version is
     // considered after each chunk): wait for what the newest version covers instead, at
     // least 8,000 of the new records (a wait bound, not a timing assertion)
-    await until(async () => ((await newestVersion()) > before && (await trainedThrough()) >= readBefore + 8_000 ? true : undefined), 'the restarted trainer published a version covering 8,000 of the new records', 240_000);
+    await until(
+      async () => {
+        const now = await newest();
+        return now.version > before.version && now.trainedThrough >= before.trainedThrough + 8_000 ? true : undefined;
+      },
+      'the restarted trainer published a version covering 8,000 of the new records',
+      240_000,
+    );
     expect(await stableRecord()).toEqual(rollback);
     expect((await storedVerdicts()).at(-1)).toEqual(expect.objectContaining({ move: `v${bad}@${rollback!.history[0]!.at}/test`, verdict: 'regressed' }));
 
