@@ -1,5 +1,5 @@
 import kafkajs from 'kafkajs';
-import { ErrorCode, ReviewflowError, isReviewflowError } from '../errors.js';
+import { ErrorCode, ReviewflowError, isRetriable, isReviewflowError } from '../errors.js';
 
 const { KafkaJSError, KafkaJSSASLAuthenticationError, KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSBrokerNotFound, KafkaJSNonRetriableError, KafkaJSProtocolError } = kafkajs;
 // exported by kafkajs at run time but missing from its type declarations
@@ -92,6 +92,19 @@ export function isOutOfOrderSequence(err: unknown): boolean {
     e = e.cause;
   }
   return e instanceof KafkaJSProtocolError && e.type === 'OUT_OF_ORDER_SEQUENCE_NUMBER';
+}
+
+/**
+ * Whether a failure is worth another try later: a retriable error, or one kafkajs gave up
+ * on after its own retries of a retriable cause (NOT_ENOUGH_REPLICAS while a broker is
+ * down, say), which only time can fix.
+ */
+export function isTransient(err: unknown): boolean {
+  if (isRetriable(err)) return true;
+  const cause = isReviewflowError(err) ? err.cause : err;
+  if (!(cause instanceof KafkaJSNumberOfRetriesExceeded)) return false;
+  const root: unknown = cause.cause;
+  return root instanceof KafkaJSError && root.retriable;
 }
 
 /** Runs a Kafka call and rethrows its failure as a ReviewflowError. */

@@ -40,7 +40,7 @@ export class KafkaPort {
   }
 
   producer(options: ProducerOptions = {}): ProducerPort {
-    return new ProducerPort(() => this.client.producer(ProducerPort.options(options)), options.transactionalId !== undefined, this.placement);
+    return new ProducerPort(() => this.client.producer(ProducerPort.options(options)), options.transactionalId !== undefined, this.placement, options.deliveryTimeoutMs);
   }
 
   consumer(options: ConsumerOptions): ConsumerPort {

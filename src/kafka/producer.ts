@@ -1,6 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import kafkajs, { type Producer, type Message, type RecordMetadata } from 'kafkajs';
-import { withRetry } from '../util/retry.js';
-import { isOutOfOrderSequence, kafkaCall } from './errors.js';
+import { describeError } from '../errors.js';
+import { childLogger } from '../log.js';
+import { backoffDelay, withRetry } from '../util/retry.js';
+import { isOutOfOrderSequence, isTransient, kafkaCall } from './errors.js';
 import { checkAcknowledged, type PartitionPlacement } from './partition-placement.js';
 import type { OutgoingMessage, PartitionOffsetCommit, TopicMessages } from './types.js';
 
@@ -12,7 +15,16 @@ export interface ProducerOptions {
   /** Set for exactly-once: the producer then only sends inside `transaction()`. */
   transactionalId?: string;
   transactionTimeoutMs?: number;
+  /**
+   * How long `send` keeps retrying a retriable failure before it gives up (default two
+   * minutes, the Java client's delivery.timeout.ms). Sends inside a transaction do not
+   * retry: the transaction is sent again whole.
+   */
+  deliveryTimeoutMs?: number;
 }
+
+const DEFAULT_DELIVERY_TIMEOUT_MS = 120_000;
+const log = childLogger({ component: 'producer' });
 
 /**
  * kafkajs puts all of a request's records for one partition into one record batch, and
@@ -50,6 +62,32 @@ export function splitRequests(batches: TopicMessages[], maxBytes = MAX_REQUEST_B
   return requests;
 }
 
+/** The records of one topic partition (or of one topic, when kafkajs places them): one kafkajs send. */
+interface PartitionBatch {
+  topic: string;
+  messages: Message[];
+}
+
+/** Splits a request by the partition each record was placed on, keeping their order. */
+function byPartition(request: PartitionBatch[]): PartitionBatch[] {
+  const topics = new Map<string, Map<number | undefined, PartitionBatch>>();
+  for (const { topic, messages } of request) {
+    let partitions = topics.get(topic);
+    if (!partitions) topics.set(topic, (partitions = new Map()));
+    for (const m of messages) {
+      const partition = m.partition ?? undefined;
+      let batch = partitions.get(partition);
+      if (!batch) partitions.set(partition, (batch = { topic, messages: [] }));
+      batch.messages.push(m);
+    }
+  }
+  return [...topics.values()].flatMap((partitions) => [...partitions.values()]);
+}
+
+function describeBatch(b: PartitionBatch): string {
+  return b.messages[0]?.partition === undefined ? b.topic : `${b.topic}[${b.messages[0].partition}]`;
+}
+
 function toKafkaMessage(m: OutgoingMessage): Message {
   const msg: Message = { key: m.key, value: m.value };
   if (m.headers) msg.headers = m.headers;
@@ -79,6 +117,7 @@ export class ProducerPort {
     private readonly create: () => Producer,
     readonly transactional: boolean,
     private readonly placement?: PartitionPlacement,
+    private readonly deliveryTimeoutMs = DEFAULT_DELIVERY_TIMEOUT_MS,
   ) {
     this.producer = create();
   }
@@ -123,21 +162,53 @@ export class ProducerPort {
 
   /**
    * Sends to several topics; resolves when all replicas acknowledged. Requests go one
-   * after another, so records keep their order within a partition.
+   * after another, so records keep their order within a partition. A retriable failure
+   * (a broker down, a leader moving) is retried until the delivery timeout, as the Java
+   * client's delivery.timeout.ms: a broker failover takes longer than kafkajs's own retries.
    */
   async send(batches: TopicMessages[]): Promise<void> {
     for (const request of splitRequests(batches.filter((b) => b.messages.length > 0))) {
-      const topicMessages = await this.placed(request);
-      try {
-        this.check(topicMessages, await kafkaCall('produce', () => this.producer.sendBatch({ topicMessages, acks: -1 })));
-      } catch (err) {
-        if (this.transactional || !isOutOfOrderSequence(err)) throw err;
-        // the leader refuses our sequence numbers for good: a new producer id, then the
-        // request again (its records may be in the log already: at-least-once allows that)
-        await this.reset();
-        this.check(topicMessages, await kafkaCall('produce', () => this.producer.sendBatch({ topicMessages, acks: -1 })));
-      }
+      await this.deliver(byPartition(await this.placed(request)));
     }
+  }
+
+  private async deliver(request: PartitionBatch[]): Promise<void> {
+    const deadline = Date.now() + this.deliveryTimeoutMs;
+    let pending = request;
+    let renewed = false;
+    for (let attempt = 1; ; attempt++) {
+      const failed = await this.sendEach(pending, (b) => this.producer.sendBatch({ topicMessages: [b], acks: -1 }), 'produce');
+      if (failed.length === 0) return;
+      pending = failed.map((f) => f.batch);
+      const err = (failed.find((f) => !isTransient(f.err)) ?? failed[0]!).err;
+      if (!renewed && failed.some((f) => isOutOfOrderSequence(f.err))) {
+        // the leader refuses our sequence numbers for good: a new producer id, then those
+        // partitions again (their records may be in the log already: at-least-once allows that)
+        renewed = true;
+        await this.reset();
+        continue;
+      }
+      const delay = backoffDelay(attempt, 500, 5_000);
+      if (!isTransient(err) || Date.now() + delay > deadline) throw err;
+      log.warn({ partitions: pending.map(describeBatch), attempt, delayMs: delay, err: describeError(err) }, 'produce failed; sending those partitions again');
+      await sleep(delay);
+    }
+  }
+
+  /**
+   * Sends each partition's records in a kafkajs send of its own, all at once, and waits
+   * until every one has settled; returns those that failed. One partition per send
+   * because kafkajs 2.2.4 mishandles a send that spans brokers: retrying it while another
+   * broker's request is still in flight, it sends that broker the same records again with
+   * the next sequence numbers, which the broker writes twice (one chunk twice inside one
+   * transaction, in the fault test); and it skips a partition whose leader moved to a
+   * broker that had answered (tulios/kafkajs#1303). A send to one partition has one
+   * request in flight, and its retry repeats that request with the same sequence numbers,
+   * which the broker de-duplicates.
+   */
+  private async sendEach(batches: PartitionBatch[], send: (batch: PartitionBatch) => Promise<RecordMetadata[]>, action: string): Promise<Array<{ batch: PartitionBatch; err: unknown }>> {
+    const settled = await Promise.allSettled(batches.map(async (b) => this.check(b, await kafkaCall(action, () => send(b)))));
+    return settled.flatMap((s, i) => (s.status === 'rejected' ? [{ batch: batches[i]!, err: s.reason as unknown }] : []));
   }
 
   /**
@@ -178,9 +249,10 @@ export class ProducerPort {
     try {
       await work({
         send: async (batches) => {
+          // no retry here: the caller aborts and sends the whole transaction again
           for (const request of splitRequests(batches.filter((b) => b.messages.length > 0))) {
-            const topicMessages = await this.placed(request);
-            this.check(topicMessages, await kafkaCall('produce in transaction', () => tx.sendBatch({ topicMessages, acks: -1 })));
+            const failed = await this.sendEach(byPartition(await this.placed(request)), (b) => tx.sendBatch({ topicMessages: [b], acks: -1 }), 'produce in transaction');
+            if (failed.length > 0) throw failed[0]!.err;
           }
         },
         sendOffsets: async (groupId, offsets) => {
@@ -206,13 +278,13 @@ export class ProducerPort {
   }
 
   /** A request's records as kafkajs takes them, each with its partition when placement is on. */
-  private placed(request: TopicMessages[]): Promise<Array<{ topic: string; messages: Message[] }>> {
+  private placed(request: TopicMessages[]): Promise<PartitionBatch[]> {
     const { placement } = this;
     return Promise.all(request.map(async (b) => ({ topic: b.topic, messages: placement ? await placement.place(b.topic, b.messages.map(toKafkaMessage)) : b.messages.map(toKafkaMessage) })));
   }
 
-  private check(request: Array<{ topic: string; messages: Message[] }>, acknowledged: RecordMetadata[]): void {
-    if (this.placement) checkAcknowledged(request, acknowledged);
+  private check(batch: PartitionBatch, acknowledged: RecordMetadata[]): void {
+    if (this.placement) checkAcknowledged([batch], acknowledged);
   }
 
   async disconnect(): Promise<void> {
