@@ -20,6 +20,7 @@ import { decode, encode } from '../src/records/index.js';
 import type { StageConfig, Topology } from '../src/topology/index.js';
 import { loadTopology } from '../src/topology/index.js';
 import { TransformStep, takeTopic } from '../src/runtime/transform-step.js';
+import { fusedOrigin, runChain } from '../src/runtime/fusion.js';
 import { getStage } from '../src/stages/registry.js';
 import { preloadSynonyms } from '../src/stages/wordnet-synonyms.js';
 import { loadBackend, Trainer, trainerOptions, type BackendInfo, type TrainRecord } from '../src/trainer/index.js';
@@ -38,6 +39,8 @@ const PHASES: readonly Phase[] = ['clean', 'augment', 'gate', 'train', 'candidat
 
 export interface Repetition {
   seconds: Record<Phase, number>;
+  /** clean+augment+gate as one fused chain (runChain: decoded reviews handed over in memory). */
+  fusedSeconds: number;
   /** Records each stage routed to its output topic; the trainer's: examples it took in. */
   out: Record<'clean' | 'augment' | 'gate' | 'trained', number>;
   candidates: { published: number; rejected: number };
@@ -53,6 +56,8 @@ export interface ComputeCeilingResult {
   stagesOnly: { recordsPerSec: number; seconds: number };
   /** The same with the trainer's decode + trainBatch and candidate forming added. */
   withTrain: { recordsPerSec: number; seconds: number };
+  /** clean+augment+gate fused (as `fuse: true` runs them), median over repetitions. */
+  stagesFused: { recordsPerSec: number; seconds: number };
   /** Median µs per raw record of each phase. */
   microsPerRawRecord: Record<Phase, number>;
   repetitions: Repetition[];
@@ -110,26 +115,55 @@ function asConsumed(outputs: OutgoingMessage[], firstOffset: number, timestamp: 
 /** Restoring from topics that do not exist yet: every partition starts from fresh state. */
 const NO_TOPICS = { readToEnd: async () => 0 } as unknown as KafkaPort;
 
-/** One stage over every partition, in chunks of its batchSize, as StageRunner.onBatch cuts a fetch. */
+/** Every partition's records in chunks of `size`, as StageRunner.onBatch cuts a fetch. */
+function* chunksOf(input: ConsumedMessage[][], size: number, topic: string): Generator<{ chunk: ConsumedBatch; nextOffset: number }> {
+  for (const [partition, messages] of input.entries()) {
+    for (let start = 0; start < messages.length; start += size) {
+      const chunk: ConsumedBatch = { topic, partition, messages: messages.slice(start, start + size), highWatermark: messages.length, lastOffset: messages.length - 1 };
+      yield { chunk, nextOffset: chunk.messages[chunk.messages.length - 1]!.offset + 1 };
+    }
+  }
+}
+
+/** One stage over every partition, in chunks of its batchSize. */
 async function runStage(stage: StageConfig, input: ConsumedMessage[][], instance: string): Promise<{ output: ConsumedMessage[][]; seconds: number; out: number }> {
   const step = new TransformStep(stage, getStage(stage.kind), NO_TOPICS);
   await step.restore(input.map((_, p) => p));
   const output: ConsumedMessage[][] = input.map(() => []);
   let seconds = 0;
   let out = 0;
-  for (const [partition, messages] of input.entries()) {
-    for (let start = 0; start < messages.length; start += stage.batchSize) {
-      const chunk: ConsumedBatch = { topic: stage.input, partition, messages: messages.slice(start, start + stage.batchSize), highWatermark: messages.length, lastOffset: messages.length - 1 };
-      const began = performance.now();
-      const nextOffset = chunk.messages[chunk.messages.length - 1]!.offset + 1;
-      const { routed } = await step.process(chunk, { instance, nextOffset, now: Date.now() });
-      seconds += (performance.now() - began) / 1000;
-      const produced = takeTopic(routed.messages, stage.output);
-      out += produced.length;
-      output[partition]!.push(...asConsumed(produced, output[partition]!.length, chunk.messages[0]!.timestamp));
-    }
+  for (const { chunk, nextOffset } of chunksOf(input, stage.batchSize, stage.input)) {
+    const began = performance.now();
+    const { routed } = await step.process(chunk, { instance, nextOffset, now: Date.now() });
+    seconds += (performance.now() - began) / 1000;
+    const produced = takeTopic(routed.messages, stage.output);
+    out += produced.length;
+    const list = output[chunk.partition]!;
+    list.push(...asConsumed(produced, list.length, chunk.messages[0]!.timestamp));
   }
   return { output, seconds, out };
+}
+
+/**
+ * clean → augment → gate fused, as a StageRunner with `fuse: true` runs them: one chunk of
+ * the ingest topic at a time through runChain, each later stage reading the reviews the
+ * one before handed over. Only the chain's time is counted.
+ */
+async function runFused(stages: [StageConfig, ...StageConfig[]], input: ConsumedMessage[][], instance: string): Promise<{ seconds: number; out: number }> {
+  const [head] = stages;
+  const origin = fusedOrigin(head.input);
+  const steps = stages.map((stage, i) => new TransformStep(stage, getStage(stage.kind), NO_TOPICS, i > 0 ? { originOf: origin } : {}));
+  for (const step of steps) await step.restore(input.map((_, p) => p));
+  const last = stages[stages.length - 1]!;
+  let seconds = 0;
+  let out = 0;
+  for (const { chunk, nextOffset } of chunksOf(input, head.batchSize, head.input)) {
+    const began = performance.now();
+    const { outgoing } = await runChain(steps, chunk, { instance, nextOffset, now: Date.now() });
+    seconds += (performance.now() - began) / 1000;
+    for (const t of outgoing) if (t.topic === last.output) out += t.messages.length;
+  }
+  return { seconds, out };
 }
 
 /**
@@ -187,7 +221,10 @@ async function repetition(topology: Topology, backlog: ConsumedMessage[][], back
   const trainer = await Trainer.create(options, backend); // start-up (table allocation): not timed, as e2e leaves start() out of its after-start figure
   const t = await runTrainer(trainStage, trainer, gate.output, options.miniBatchSize);
   trainer.dispose();
+  const fused = await runFused([stage('clean'), stage('augment'), stage('gate')], backlog, `${instance}-fused`);
+  if (fused.out !== gate.out) throw new Error(`bench: the fused chain accepted ${fused.out} records, the separate stages ${gate.out}`);
   return {
+    fusedSeconds: fused.seconds,
     seconds: { clean: clean.seconds, augment: augment.seconds, gate: gate.seconds, train: t.train, candidates: t.candidates },
     out: { clean: clean.out, augment: augment.out, gate: gate.out, trained: t.trained },
     candidates: { published: t.published, rejected: t.rejected },
@@ -211,6 +248,7 @@ export async function benchComputeCeiling(o: ComputeCeilingOptions = {}): Promis
   for (let i = 0; i < count; i++) reps.push(await repetition(topology, backlog, backend, i));
   const stagesSeconds = median(reps.map((r) => r.seconds.clean + r.seconds.augment + r.seconds.gate));
   const allSeconds = median(reps.map((r) => PHASES.reduce((sum, p) => sum + r.seconds[p], 0)));
+  const fusedSeconds = median(reps.map((r) => r.fusedSeconds));
   const micros = Object.fromEntries(PHASES.map((p) => [p, (median(reps.map((r) => r.seconds[p])) * 1e6) / records])) as Record<Phase, number>;
   const trainStage = topology.stages.find((s) => s.kind === 'train')!;
   const clean = topology.stages.find((s) => s.kind === 'clean')!;
@@ -222,6 +260,7 @@ export async function benchComputeCeiling(o: ComputeCeilingOptions = {}): Promis
     backend: backend.backend,
     stagesOnly: { recordsPerSec: records / stagesSeconds, seconds: stagesSeconds },
     withTrain: { recordsPerSec: records / allSeconds, seconds: allSeconds },
+    stagesFused: { recordsPerSec: records / fusedSeconds, seconds: fusedSeconds },
     microsPerRawRecord: micros,
     repetitions: reps,
     notes: [
@@ -229,6 +268,7 @@ export async function benchComputeCeiling(o: ComputeCeilingOptions = {}): Promis
       `${count} repetitions over the same encoded backlog, each with fresh stage state and a fresh trainer; figures are medians, so the first (JIT-cold) repetition counts only if it is not the slowest`,
       'per stage: TransformStep.process per chunk (decode, transform, route, Avro encode, flush, changelog, stats), as StageRunner does it',
       `train: decode + trainBatch in chunks of the trainer's batchSize (as TrainStep); candidates: maybeCandidate after each chunk, Avro encode of a published version's chunks and manifest; sending them (publishing) is excluded`,
+      'fused: clean+augment+gate as one chain through runChain (as `fuse: true` runs it), with fresh state, after the separate passes; its accepted count is checked against theirs',
       'excluded: WordNet load, Trainer.create, building the backlog; stage and trainer state start empty (no restore)',
     ],
   };

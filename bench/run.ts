@@ -199,6 +199,7 @@ function ceilingFigures(c: ComputeCeilingResult, raw: { name: string; value: num
   const perStage = (phase: keyof ComputeCeilingResult['microsPerRawRecord'], what: string): Figure => ({ bench: 'ceiling', name: `${what}, per raw record`, value: us[phase], unit: 'µs' });
   return [
     { bench: 'ceiling', name: 'whole topology compute ceiling: clean+augment+gate (no Kafka, one core)', value: c.stagesOnly.recordsPerSec, unit: 'records/s', ...vs(c.stagesOnly.recordsPerSec), note: `no Kafka: the compute ceiling of the whole topology on one core; ${reps}` },
+    { bench: 'ceiling', name: 'whole topology compute ceiling: clean+augment+gate fused (no Kafka, one core)', value: c.stagesFused.recordsPerSec, unit: 'records/s', ...vs(c.stagesFused.recordsPerSec), note: `as fuse: true runs them: decoded reviews handed over in memory; ${reps}` },
     { bench: 'ceiling', name: 'whole topology compute ceiling: clean+augment+gate+train (no Kafka, one core)', value: c.withTrain.recordsPerSec, unit: 'records/s', ...vs(c.withTrain.recordsPerSec), note: `no Kafka: the compute ceiling of the whole topology on one core; ${versions} versions formed and encoded, publishing excluded` },
     perStage('clean', 'ceiling: clean (TransformStep.process)'),
     perStage('augment', 'ceiling: augment'),

@@ -1,7 +1,7 @@
 import { ErrorCode, describeError, isReviewflowError } from '../errors.js';
 import type { ConsumedBatch, ConsumedMessage, OutgoingMessage } from '../kafka/index.js';
 import { decode, encode, type RecordName, type RecordTypes } from '../records/index.js';
-import type { DeadLetter } from '../records/types.js';
+import type { DeadLetter, Review } from '../records/types.js';
 import type { StageConfig } from '../topology/index.js';
 import { countReason, emptyCounters, type StageCounters } from './counters.js';
 
@@ -30,6 +30,8 @@ export interface RoutedBatch {
   counters: StageCounters;
   /** For each record on the output topic, in order: the input offset it came from. */
   outputSources: number[];
+  /** In a fused hand-off only (empty otherwise), for each record on the output topic, in order: its review. */
+  outputReviews: Review[];
 }
 
 /** Where a record read by the stage can be found again: its topic and offset. */
@@ -58,6 +60,7 @@ export class BatchOutcome {
   readonly messages = new Map<string, OutgoingMessage[]>();
   readonly counters = emptyCounters();
   readonly outputSources: number[] = [];
+  readonly outputReviews: Review[] = [];
 
   constructor(
     private readonly batch: ConsumedBatch,
@@ -104,6 +107,6 @@ export class BatchOutcome {
   }
 
   routed(): RoutedBatch {
-    return { messages: this.messages, counters: this.counters, outputSources: this.outputSources };
+    return { messages: this.messages, counters: this.counters, outputSources: this.outputSources, outputReviews: this.outputReviews };
   }
 }

@@ -6,9 +6,14 @@
  * first stage's input offset once everything it produced is acknowledged. The topics
  * between fused stages are not written.
  */
-import type { ConsumedBatch, ConsumedMessage, KafkaPort, OutgoingMessage } from '../kafka/index.js';
+import type { ConsumedBatch, KafkaPort, OutgoingMessage, TopicMessages } from '../kafka/index.js';
+import type { Review } from '../records/types.js';
 import type { StageConfig, Topology } from '../topology/index.js';
 import type { OriginOf } from './batch-outcome.js';
+import type { StageCounters } from './counters.js';
+import type { HandedMessage } from './handed-record.js';
+import type { Step } from './step.js';
+import { takeTopic } from './transform-step.js';
 
 /**
  * A record handed to a fused stage gets a position that a replay reproduces: its origin
@@ -102,27 +107,61 @@ export function fusedOrigin(chainInput: string): OriginOf {
 /**
  * Turns what one stage routed to its output topic into the batch the next fused stage
  * reads. `sources` holds the input offset each output came from; `fromHead` says whether
- * those are offsets of the chain's input (first stage) or positions made here.
+ * those are offsets of the chain's input (first stage) or positions made here. With
+ * `reviews` (the decoded record of each output), each message carries its review, so the
+ * next stage skips the Avro decode, and outputs may come without bytes (handed-record.ts).
  */
-export function handOff(o: { outputs: OutgoingMessage[]; sources: number[]; fromHead: boolean; head: ConsumedBatch; topic: string }): ConsumedBatch {
+export function handOff(o: { outputs: OutgoingMessage[]; sources: number[]; reviews?: Review[]; fromHead: boolean; head: ConsumedBatch; topic: string }): ConsumedBatch {
   const timestamps = new Map<number, number>();
   for (const m of o.head.messages) timestamps.set(m.offset, m.timestamp);
   const fallback = o.head.messages[o.head.messages.length - 1];
   const seen = new Map<number, number>();
-  const messages: ConsumedMessage[] = o.outputs.map((m, i) => {
+  const messages: HandedMessage[] = o.outputs.map((m, i) => {
     const source = o.sources[i] ?? -1;
     // -1: emitted by a flush, not by a record; it belongs to the chunk's last record
     const origin = source < 0 ? (fallback?.offset ?? 0) : o.fromHead ? source : originOffset(source);
     const index = seen.get(origin) ?? 0;
     if (index >= FANOUT) throw new RangeError(`a fused stage emitted over ${FANOUT} records for input offset ${origin}`);
     seen.set(origin, index + 1);
+    const review = o.reviews?.[i];
     return {
       key: typeof m.key === 'string' ? Buffer.from(m.key) : (m.key ?? null),
       value: m.value,
       headers: m.headers ?? {},
       offset: origin * FANOUT + index,
       timestamp: timestamps.get(origin) ?? fallback?.timestamp ?? Date.now(),
+      ...(review ? { review } : {}),
     };
   });
   return { topic: o.topic, partition: o.head.partition, messages, highWatermark: 0, lastOffset: -1 };
+}
+
+export interface ChainResult {
+  /** Every record and bookkeeping record the chain's steps produce, by topic. */
+  outgoing: TopicMessages[];
+  /** Each step's counters for the chunk, in chain order. */
+  counters: StageCounters[];
+}
+
+/**
+ * Runs one chunk through a chain of steps, as a StageRunner does: each fused step reads
+ * the decoded reviews the step before it output (handOff), so only the chain's last
+ * output and the side outputs are encoded.
+ */
+export async function runChain(steps: Step[], chunk: ConsumedBatch, o: { instance: string; nextOffset: number; now: number }): Promise<ChainResult> {
+  const outgoing: TopicMessages[] = [];
+  const counters: StageCounters[] = [];
+  let input = chunk;
+  for (const [i, step] of steps.entries()) {
+    const next = steps[i + 1];
+    const { routed, bookkeeping } = await step.process(input, { ...o, handOff: next !== undefined });
+    if (next) {
+      const outputs = takeTopic(routed.messages, step.stage.output);
+      input = handOff({ outputs, sources: routed.outputSources, reviews: routed.outputReviews, fromHead: i === 0, head: chunk, topic: next.stage.input });
+    }
+    for (const [topic, messages] of routed.messages) outgoing.push({ topic, messages });
+    outgoing.push(...bookkeeping);
+    counters.push(routed.counters);
+  }
+  return { outgoing, counters };
 }

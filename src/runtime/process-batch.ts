@@ -7,6 +7,7 @@ import type { Emission, StageDescriptor, StageInput, StageState, TransformContex
 import { countReason } from './counters.js';
 import { traceStep } from '../telemetry/index.js';
 import { BatchOutcome, type OriginOf, type RoutedBatch, type StageRoutes } from './batch-outcome.js';
+import { handedReview, withBytes } from './handed-record.js';
 
 export interface ProcessOptions<O, S extends StageState | undefined> {
   stage: StageDescriptor<O, S, StageInput>;
@@ -27,6 +28,11 @@ export interface ProcessOptions<O, S extends StageState | undefined> {
    * records, fetched from the topology's schema registry. Absent when it names none.
    */
   writers?: WriterSchemas;
+  /**
+   * The output goes to the next fused stage in memory (fusion.ts), which reads the reviews
+   * themselves: output records are routed without their Avro bytes (value null).
+   */
+  handOff?: boolean;
 }
 
 /** The record key travels on: it decided the partition upstream (content hash or id). */
@@ -43,6 +49,7 @@ function keyOf(message: ConsumedMessage, review: Review): Buffer | string {
 export function processBatch<O, S extends StageState | undefined>(batch: ConsumedBatch, p: ProcessOptions<O, S>): RoutedBatch {
   const { routes, stage } = p;
   const outcome = new BatchOutcome(batch, routes, { ...(p.now ? { now: p.now } : {}), ...(p.originOf ? { originOf: p.originOf } : {}) });
+  const encodeOutput = p.handOff !== true;
 
   for (const consumed of batch.messages) {
     outcome.counters.in++;
@@ -58,14 +65,15 @@ export function processBatch<O, S extends StageState | undefined>(batch: Consume
   const first = batch.messages[0];
   if (stage.flush && p.flushAt !== undefined && first) {
     const position = { topic: batch.topic, partition: batch.partition, offset: first.offset, timestamp: first.timestamp };
-    routeEmissions(stage.flush({ options: p.options, state: p.state, instance: p.instance, position }, p.flushAt), undefined, outcome);
+    routeEmissions(stage.flush({ options: p.options, state: p.state, instance: p.instance, position }, p.flushAt), { source: undefined, t: outcome, encodeOutput });
   }
   return outcome.routed();
 
-  function processOne(message: ConsumedMessage): void {
-    // the ingest topic also takes JSON and schema-registry Avro from any client (ingest/wire.ts)
-    const ingest = { timestamp: message.timestamp, ...(p.writers ? { writers: p.writers } : {}) };
-    const record: StageInput | undefined = stage.input === 'raw' ? outcome.decodeWith(message, (value) => decodeIngestValue(value, ingest)) : outcome.decode(message, 'review');
+  function processOne(handed: ConsumedMessage): void {
+    // a review handed over by a fused stage needs no decoding; a raw-reading stage gets its bytes
+    const review = stage.input === 'review' ? handedReview(handed) : undefined;
+    const message = review === undefined ? withBytes(handed) : handed;
+    const record: StageInput | undefined = review ?? decodeInput(message);
     if (record === undefined) return;
     const context: TransformContext<O, S> = {
       options: p.options,
@@ -77,19 +85,28 @@ export function processBatch<O, S extends StageState | undefined>(batch: Consume
     try {
       emissions = stage.transform(record, context);
     } catch (err) {
-      outcome.deadLetter(message, err, ErrorCode.TRANSFORM_FAILED);
+      outcome.deadLetter(withBytes(message), err, ErrorCode.TRANSFORM_FAILED);
       return;
     }
-    routeEmissions(emissions, message, outcome, () => outcome.deadLetter(message, new Error(`stage ${routes.stageId} emitted nothing for this record`), ErrorCode.TRANSFORM_FAILED));
+    routeEmissions(emissions, { source: message, t: outcome, encodeOutput }, () => outcome.deadLetter(withBytes(message), new Error(`stage ${routes.stageId} emitted nothing for this record`), ErrorCode.TRANSFORM_FAILED));
+  }
+
+  function decodeInput(message: ConsumedMessage): StageInput | undefined {
+    if (stage.input === 'review') return outcome.decode(message, 'review');
+    // the ingest topic also takes JSON and schema-registry Avro from any client (ingest/wire.ts)
+    const ingest = { timestamp: message.timestamp, ...(p.writers ? { writers: p.writers } : {}) };
+    return outcome.decodeWith(message, (value) => decodeIngestValue(value, ingest));
   }
 }
 
 /**
  * Routes a record's emissions into the chunk's outcome. The first out/quarantine/duplicate
  * emission is the record's fate; later `out`s are generated copies. `source` is undefined
- * for emissions of a flush, which belong to no record.
+ * for emissions of a flush, which belong to no record. Without `encodeOutput` (a fused
+ * hand-off), output records keep only their review.
  */
-function routeEmissions(emissions: Emission[], source: ConsumedMessage | undefined, t: BatchOutcome, onEmpty: () => void = () => {}): void {
+function routeEmissions(emissions: Emission[], o: { source: ConsumedMessage | undefined; t: BatchOutcome; encodeOutput: boolean }, onEmpty: () => void = () => {}): void {
+  const { source, t } = o;
   let fated = false;
   const { routes, counters } = t;
   for (const e of emissions) {
@@ -117,8 +134,10 @@ function routeEmissions(emissions: Emission[], source: ConsumedMessage | undefin
         if (fated) counters.generated++;
         else counters.out++;
         fated = true;
-        t.push(routes.output, { key: source ? keyOf(source, e.review) : e.review.id, value: encode('review', e.review), headers: source?.headers });
+        t.push(routes.output, { key: source ? keyOf(source, e.review) : e.review.id, value: o.encodeOutput ? encode('review', e.review) : null, headers: source?.headers });
         t.outputSources.push(source ? source.offset : -1);
+        // kept only for a hand-off: holding every review of the chunk costs the GC otherwise
+        if (!o.encodeOutput) t.outputReviews.push(e.review);
         break;
     }
   }

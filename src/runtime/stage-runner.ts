@@ -5,9 +5,8 @@ import type { StageCounters } from './counters.js';
 import { BatchDelivery } from './batch-delivery.js';
 import { FailureSignal } from './failure.js';
 import { recordBatch, recordLag } from '../telemetry/index.js';
-import { handOff } from './fusion.js';
+import { runChain, type ChainResult } from './fusion.js';
 import type { Step, TrainingProgress } from './step.js';
-import { takeTopic } from './transform-step.js';
 
 export interface StageRunnerOptions {
   kafka: KafkaPort;
@@ -232,23 +231,8 @@ export class StageRunner {
   }
 
   /** Runs the chunk through every step; a fused step reads what the step before it output. */
-  private async runSteps(chunk: ConsumedBatch, nextOffset: number): Promise<{ outgoing: TopicMessages[]; counters: StageCounters[] }> {
-    const outgoing: TopicMessages[] = [];
-    const counters: StageCounters[] = [];
-    const now = Date.now();
-    let input = chunk;
-    for (const [i, step] of this.steps.entries()) {
-      const { routed, bookkeeping } = await step.process(input, { instance: this.o.instance, nextOffset, now });
-      const next = this.steps[i + 1];
-      if (next) {
-        const outputs = takeTopic(routed.messages, step.stage.output);
-        input = handOff({ outputs, sources: routed.outputSources, fromHead: i === 0, head: chunk, topic: next.stage.input });
-      }
-      for (const [topic, messages] of routed.messages) outgoing.push({ topic, messages });
-      outgoing.push(...bookkeeping);
-      counters.push(routed.counters);
-    }
-    return { outgoing, counters };
+  private runSteps(chunk: ConsumedBatch, nextOffset: number): Promise<ChainResult> {
+    return runChain(this.steps, chunk, { instance: this.o.instance, nextOffset, now: Date.now() });
   }
 
   private deliveryOrThrow(): BatchDelivery {

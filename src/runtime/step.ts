@@ -45,6 +45,13 @@ export interface StepEnv {
   schemaRegistry?: RegistryClient;
 }
 
+export interface StepProcessOptions {
+  instance: string;
+  nextOffset: number;
+  now: number;
+  handOff?: boolean;
+}
+
 /**
  * One stage inside a StageRunner. The runner owns the consumer, the producer, chunking,
  * offsets, delivery, commits and retries; a step turns a chunk of one partition it holds
@@ -59,8 +66,11 @@ export interface Step {
   drop(partition: number): void;
   /** Restores these partitions' state and counters (after a group join, before their first chunk). */
   restore(partitions: number[]): Promise<void>;
-  /** `nextOffset` is the chain's input position once the chunk is done. */
-  process(chunk: ConsumedBatch, o: { instance: string; nextOffset: number; now: number }): StepResult | Promise<StepResult>;
+  /**
+   * `nextOffset` is the chain's input position once the chunk is done. `handOff`: a fused
+   * stage reads this step's output in memory, so its output records need no bytes.
+   */
+  process(chunk: ConsumedBatch, o: StepProcessOptions): StepResult | Promise<StepResult>;
   /** Counts a chunk once its records are delivered and committed. */
   delivered(counters: StageCounters): void;
   /** Before the runner's consumer joins the group (e.g. point the group at a model's offsets). */

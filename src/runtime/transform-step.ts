@@ -9,7 +9,7 @@ import { accumulate, changelogMessages, freshContext, restorePartitions, statsMe
 import { PartitionedStep } from './partitioned-step.js';
 import { stageRoutes, type OriginOf, type StageRoutes } from './batch-outcome.js';
 import { processBatch } from './process-batch.js';
-import type { Step, StepResult } from './step.js';
+import type { Step, StepProcessOptions, StepResult } from './step.js';
 
 const NO_WRITERS: WriterSchemas = new Map();
 
@@ -57,14 +57,14 @@ export class TransformStep extends PartitionedStep<StageState | undefined> imple
    * writer schemas its Confluent-framed records name are looked up first (asynchronously,
    * cached by the client), so decoding stays synchronous.
    */
-  process(chunk: ConsumedBatch, o: { instance: string; nextOffset: number; now: number }): StepResult | Promise<StepResult> {
+  process(chunk: ConsumedBatch, o: StepProcessOptions): StepResult | Promise<StepResult> {
     if (!this.schemaRegistry) return this.processWith(chunk, o, undefined);
     const ids = confluentSchemaIds(chunk.messages.map((m) => m.value));
     if (ids.length === 0) return this.processWith(chunk, o, NO_WRITERS);
     return this.schemaRegistry.writerSchemas(ids).then((writers) => this.processWith(chunk, o, writers));
   }
 
-  private processWith(chunk: ConsumedBatch, o: { instance: string; nextOffset: number; now: number }, writers: WriterSchemas | undefined): StepResult {
+  private processWith(chunk: ConsumedBatch, o: StepProcessOptions, writers: WriterSchemas | undefined): StepResult {
     const ctx = this.context(chunk.partition);
     const routed = processBatch(chunk, {
       stage: this.descriptor,
@@ -75,6 +75,7 @@ export class TransformStep extends PartitionedStep<StageState | undefined> imple
       ...(this.originOf ? { originOf: this.originOf } : {}),
       ...(writers ? { writers } : {}),
       flushAt: o.now,
+      ...(o.handOff === true ? { handOff: true } : {}),
     });
     accumulate(ctx, routed.counters, o.nextOffset);
     const bookkeeping: TopicMessages[] = [

@@ -1,4 +1,4 @@
-import { isProtectedWord, normalizeWord, STOPWORDS } from './english-words.js';
+import { isProtectedNormalized, isProtectedWord, normalizeWord, STOPWORDS } from './english-words.js';
 import { typo } from './keyboard-noise.js';
 import { synonymsOf } from './wordnet-synonyms.js';
 
@@ -38,7 +38,7 @@ export function tokenize(text: string): Token[] {
   tokens.forEach((token, i) => {
     const next = tokens[i + 1];
     // `ca n't`, `wo n't`: the host of a split negation is part of it.
-    if (next !== undefined && isClitic(next) && isProtectedWord(next.word)) token.isProtected = true;
+    if (next !== undefined && isClitic(next) && isProtectedNormalized(next.word)) token.isProtected = true;
   });
   return tokens;
 }
@@ -51,7 +51,7 @@ function splitToken(raw: string): Token {
   const core = raw.slice(start, end);
   const word = normalizeWord(core);
   const placeholder = raw.startsWith('[') && raw.includes(']');
-  return { raw, lead: raw.slice(0, start), core, trail: raw.slice(end), word, isProtected: placeholder || core.length === 0 || isProtectedWord(word) };
+  return { raw, lead: raw.slice(0, start), core, trail: raw.slice(end), word, isProtected: placeholder || core.length === 0 || isProtectedNormalized(word) };
 }
 
 const WORD_UNIT = /[\p{L}\p{N}\p{M}'\u2019-]/u;

@@ -34,11 +34,27 @@ export const PROTECTED_WORDS: ReadonlySet<string> = new Set(
 
 /** Lower-cases and folds the typographic apostrophe, so "Don’t" and "don't" compare equal. */
 export function normalizeWord(word: string): string {
-  return word.toLowerCase().replace(/\u2019/g, "'");
+  return isFoldedAscii(word) ? word : word.toLowerCase().replace(/\u2019/g, "'");
+}
+
+/**
+ * Already lower-case ASCII: nothing to fold. Checked on char codes because augment calls
+ * this for every token, and most tokens are such words; the slow path allocates twice.
+ */
+function isFoldedAscii(word: string): boolean {
+  for (let i = 0; i < word.length; i++) {
+    const unit = word.charCodeAt(i);
+    if (unit >= 0x80 || (unit >= 0x41 && unit <= 0x5a)) return false;
+  }
+  return true;
 }
 
 /** True for a protected word or any negated contraction (`n't`, `didn't`, `can't`). */
 export function isProtectedWord(word: string): boolean {
-  const w = normalizeWord(word);
-  return PROTECTED_WORDS.has(w) || w.endsWith("n't");
+  return isProtectedNormalized(normalizeWord(word));
+}
+
+/** `isProtectedWord` for a word `normalizeWord` already gave. */
+export function isProtectedNormalized(word: string): boolean {
+  return PROTECTED_WORDS.has(word) || word.endsWith("n't");
 }

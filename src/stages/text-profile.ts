@@ -41,7 +41,31 @@ export function wordKey(word: string): number {
   return hash32(word.toLowerCase()) & 0x3fffffff;
 }
 
-const STOPWORD_HASHES: ReadonlySet<number> = new Set([...STOPWORDS].map(wordKey));
+/**
+ * The stopwords' keys in an open-addressing table (0 = empty; a key is never 0 here, see
+ * below): a probe or two on an Int32Array per token, where a Set lookup cost more than
+ * the rest of the token's work.
+ */
+const STOPWORD_TABLE = stopwordTable([...STOPWORDS].map(wordKey));
+
+function stopwordTable(keys: number[]): Int32Array {
+  const table = new Int32Array(1024);
+  for (const key of keys) {
+    if (key === 0) throw new Error('a stopword key is 0, the empty slot marker');
+    let slot = key & (table.length - 1);
+    while (table[slot] !== 0 && table[slot] !== key) slot = (slot + 1) & (table.length - 1);
+    table[slot] = key;
+  }
+  return table;
+}
+
+function isStopwordKey(key: number): boolean {
+  for (let slot = key & (STOPWORD_TABLE.length - 1); ; slot = (slot + 1) & (STOPWORD_TABLE.length - 1)) {
+    const held = STOPWORD_TABLE[slot];
+    if (held === key) return true;
+    if (held === 0) return false;
+  }
+}
 const NON_ASCII_WORD = /[\p{L}\p{N}\p{M}]/u;
 const NON_ASCII_LETTER = /[\p{L}\p{M}]/u;
 const NON_ASCII_PUNCT = /[\p{P}\p{S}]/u;
@@ -119,7 +143,7 @@ export function profileText(text: string): TextProfile {
       continue;
     }
     if (tokenLength === 0) continue;
-    finishToken(p, { hash, tokenLength, asciiAlpha, vowels, maxConsonantRun });
+    finishToken(p, hash, tokenLength, asciiAlpha && (vowels === 0 || maxConsonantRun >= MAX_CONSONANT_RUN) ? UNPRONOUNCEABLE : asciiAlpha ? ALPHA : OTHER);
     hash = FNV_OFFSET;
     tokenLength = 0;
     asciiAlpha = true;
@@ -134,22 +158,21 @@ export function profileText(text: string): TextProfile {
   return p;
 }
 
-interface TokenStats {
-  hash: number;
-  tokenLength: number;
-  asciiAlpha: boolean;
-  vowels: number;
-  maxConsonantRun: number;
-}
+/** What a finished token is to the gibberish rule (only tokens of ASCII letters count). */
+const OTHER = 0;
+const ALPHA = 1;
+/** ASCII letters with no vowel or 6+ consonants in a row (`MIN_UNPRONOUNCEABLE` is checked on the length). */
+const UNPRONOUNCEABLE = 2;
 
-function finishToken(p: TextProfile, t: TokenStats): void {
-  const h = tokenKey(t.hash);
+/** Plain numbers, not a stats object: this runs once per token of every record the gate sees. */
+function finishToken(p: TextProfile, hash: number, tokenLength: number, kind: number): void {
+  const h = tokenKey(hash);
   p.tokenHashes.push(h);
-  if (STOPWORD_HASHES.has(h)) p.stopwordTokens++;
-  if (t.tokenLength > p.longestToken) p.longestToken = t.tokenLength;
-  if (!t.asciiAlpha) return;
+  if (isStopwordKey(h)) p.stopwordTokens++;
+  if (tokenLength > p.longestToken) p.longestToken = tokenLength;
+  if (kind === OTHER) return;
   p.alphaTokens++;
-  if (t.tokenLength >= MIN_UNPRONOUNCEABLE && (t.vowels === 0 || t.maxConsonantRun >= MAX_CONSONANT_RUN)) p.unpronounceableTokens++;
+  if (kind === UNPRONOUNCEABLE && tokenLength >= MIN_UNPRONOUNCEABLE) p.unpronounceableTokens++;
 }
 
 function isWordAt(text: string, at: number): boolean {

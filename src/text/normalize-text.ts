@@ -54,8 +54,27 @@ function isAscii(text: string): boolean {
 }
 
 /** Only runs of 2+ and non-space whitespace are rewritten: a single space between words is left alone. */
-function collapseWhitespace(text: string): string {
-  return text.replace(/[^\S ]\s*|\s{2,}/g, ' ').trim();
+export function collapseWhitespace(text: string): string {
+  return hasOnlySingleInnerSpaces(text) ? text : text.replace(/[^\S ]\s*|\s{2,}/g, ' ').trim();
+}
+
+/**
+ * True when the regex above and trim() would change nothing: ASCII text whose only
+ * whitespace is single spaces between other characters. Checked on char codes because
+ * most reviews are such text, and the replace and trim each cost a pass and a string.
+ */
+function hasOnlySingleInnerSpaces(text: string): boolean {
+  let previousSpace = true; // a leading space needs trimming
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit === 0x20) {
+      if (previousSpace) return false;
+      previousSpace = true;
+    } else if (unit < 0x21 || unit > 0x7e) {
+      return false; // other whitespace, controls, or non-ASCII (which has whitespace of its own)
+    } else previousSpace = false;
+  }
+  return !previousSpace || text.length === 0;
 }
 
 /**

@@ -217,3 +217,39 @@ describe('processBatch in a fused chain', () => {
     expect(decode('dead-letter', sent!.value as Buffer)).toMatchObject({ sourceTopic: 'orders.clean', sourceOffset: 41 * FANOUT + 1 });
   });
 });
+
+describe('processBatch with a decoded hand-off', () => {
+  // as StageRunner runs a fused chain: triage routes its output without bytes, judge reads the reviews
+  const head = batchOf(['fine', 'twice'], 40);
+  const upstream = processBatch(head, { stage: triage, options: {}, state: undefined, routes: ROUTES, instance: 'test-0', now: () => NOW, handOff: true });
+  const outputs = upstream.messages.get('orders.clean') ?? [];
+  const handed = handOff({ outputs, sources: upstream.outputSources, reviews: upstream.outputReviews, fromHead: true, head, topic: 'orders.clean' });
+  const encoded = run(head);
+  const viaBytes = handOff({ outputs: encoded.messages.get('orders.clean') ?? [], sources: encoded.outputSources, fromHead: true, head, topic: 'orders.clean' });
+  const judgeRoutes: StageRoutes = { stageId: 'judge', output: 'orders.accepted', deadLetter: 'orders.dlq' };
+  const runJudge = (batch: ConsumedBatch): RoutedBatch => processBatch(batch, { stage: judge, options: {}, state: undefined, routes: judgeRoutes, instance: 'test-0', now: () => NOW, originOf: fusedOrigin('orders.raw') });
+
+  it('processBatch in hand-off mode routes output records without bytes, each with the review it emitted', () => {
+    expect(outputs.map((m) => m.value)).toEqual([null, null, null]);
+    expect(upstream.outputReviews.map((r) => r.id)).toEqual(['r-40', 'r-41', 'r-41~aug1']);
+    expect(upstream.outputReviews.map((r) => encode('review', r))).toEqual((encoded.messages.get('orders.clean') ?? []).map((m) => m.value));
+  });
+
+  it('processBatch gives a stage reading handed-over reviews the same outputs and dead letters as one reading their bytes', () => {
+    const inMemory = runJudge(handed);
+    const fromBytes = runJudge(viaBytes);
+    expect(inMemory.counters).toEqual(fromBytes.counters);
+    expect(inMemory.messages.get('orders.accepted')).toEqual(fromBytes.messages.get('orders.accepted'));
+    // the dead letter keeps the bytes the topic would have carried
+    const [letter] = (inMemory.messages.get('orders.dlq') ?? []).map((m) => decode('dead-letter', m.value as Buffer));
+    expect(letter).toMatchObject({ errorCode: 'TRANSFORM_FAILED', sourceTopic: 'orders.raw', sourceOffset: 41 });
+    expect(letter!.value).toEqual(viaBytes.messages[2]!.value);
+  });
+
+  it('processBatch gives a raw-reading stage the bytes of a handed-over review, which it dead-letters as before', () => {
+    const { counters, messages } = run(handed);
+    expect([counters.in, counters.deadLettered]).toEqual([3, 3]);
+    const letters = (messages.get('orders.dlq') ?? []).map((m) => decode('dead-letter', m.value as Buffer));
+    expect(letters.map((l) => l.value)).toEqual(viaBytes.messages.map((m) => m.value));
+  });
+});
