@@ -152,14 +152,14 @@ function scalingFigures(s: ScalingResult, raw: { name: string; value: number } |
 /** serve's requests/s and latency per texts-per-request, each against the bare http anchor of the same settings and run. */
 function serveFigures(r: ServeBenchResult): Figure[] {
   const figures: Figure[] = [];
-  for (const arriving of [true, false]) {
+  for (const versions of ['trained here', 'republished', 'none'] as const) {
     for (const n of [1, 32]) {
       /** `asRecorded` undefined: the full-speed pass; true or false: a paced one. */
-      const find = (server: string, asRecorded?: boolean) => r.passes.find((p) => p.textsPerRequest === n && p.versionsArriving === arriving && p.server === server && p.asRecorded === asRecorded);
+      const find = (server: string, asRecorded?: boolean) => r.passes.find((p) => p.textsPerRequest === n && p.versions === versions && p.server === server && p.asRecorded === asRecorded);
       const ours = find('reviewflow serve');
       const anchor = find('bare node http (constant)');
       if (!ours || !anchor) continue;
-      const when = arriving ? 'versions arriving' : 'no new versions';
+      const when = { 'trained here': 'versions arriving (trained on this machine)', republished: 'versions arriving (republished, trainer elsewhere)', none: 'no new versions' }[versions];
       const settings = `${r.connections} connections, ${r.seconds} s, autocannon`;
       // autocannon's latencies are whole milliseconds: a 0 ms anchor has no ratio
       const vs = (name: string, mine: number, theirs: number): Pick<Figure, 'baseline' | 'ratio'> => ({ baseline: { name: `bare node http (constant), ${name}`, value: theirs }, ...(theirs > 0 ? { ratio: mine / theirs } : {}) });

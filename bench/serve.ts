@@ -1,9 +1,14 @@
 /**
  * `reviewflow serve` under HTTP load while new model versions keep arriving, against a
  * bare Node `http` server that returns a constant (bench/constant-server.ts), both in a
- * process of their own and driven by the same autocannon settings in the same run. A
- * trainer (`reviewflow run --stages train`, another process) publishes a version every
- * few seconds during every pass, anchor passes included, so both sides share the load.
+ * process of their own and driven by the same autocannon settings in the same run. Three
+ * rounds, each covering serve's passes and the anchor's alike:
+ * - `trained here`: a trainer (`reviewflow run --stages train`, another process) is fed
+ *   and publishes a version every few seconds, on the same two cores;
+ * - `republished`: the trainer is stopped and its last version is published again under a
+ *   new number every 2 s, as versions arrive from a trainer on other machines: serve
+ *   fetches, verifies and swaps in each one, without the training on its cores;
+ * - `none`: no new versions.
  *
  *   npm run build && node dist/bench/run.js --only serve [--quick]
  */
@@ -14,17 +19,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { stringify } from 'yaml';
+import pino from 'pino';
 import { KafkaPort } from '../src/kafka/index.js';
+import { modelKeys, splitIntoChunks } from '../src/models/index.js';
 import { encode } from '../src/records/index.js';
 import { acceptedReview } from './accepted-review.js';
 import { builtinKinds } from '../src/runtime/kinds.js';
+import { latestVersion } from '../src/runtime/model-topic.js';
 import { loadTopology, namespaced, topicSpecs, type Topology } from '../src/topology/index.js';
 import { packageRoot } from '../src/util/paths.js';
 
 export interface ServePass {
   server: 'reviewflow serve' | 'bare node http (constant)';
-  /** Whether the trainer was publishing a version every few seconds during the pass. */
-  versionsArriving: boolean;
+  /** Where new versions came from during the pass (see the file's comment). */
+  versions: VersionSource;
   textsPerRequest: number;
   requestsPerSec: number;
   p50Ms: number;
@@ -44,6 +52,8 @@ export interface ServePass {
    */
   asRecorded?: boolean;
 }
+
+export type VersionSource = 'trained here' | 'republished' | 'none';
 
 export interface ServeBenchResult {
   connections: number;
@@ -90,13 +100,38 @@ function load(url: string, body: string, o: { connections: number; seconds: numb
   return autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: o.connections, pipelining: 1, duration: o.seconds, ...paced });
 }
 
+function modelName(options: Record<string, unknown> | undefined): string {
+  return typeof options?.['model'] === 'string' ? options['model'] : 'sentiment';
+}
+
+/**
+ * Reads the newest version of `model`; `publish` sends it again under the next version
+ * number: chunks, then the manifest, as the trainer writes them.
+ */
+async function republisher(kafka: KafkaPort, topic: string, model: string): Promise<{ publish(): Promise<void>; close(): Promise<void> }> {
+  const newest = await latestVersion(kafka, topic, model, pino({ level: 'silent' }));
+  if (!newest) throw new Error(`no version of ${model} on ${topic} to publish again`);
+  const producer = kafka.producer();
+  await producer.connect();
+  let version = newest.manifest.version;
+  const publish = async (): Promise<void> => {
+    const parentVersion = version++;
+    const manifest = { ...newest.manifest, version, parentVersion, createdAt: Date.now() };
+    for (const chunk of splitIntoChunks({ model, version, bytes: newest.weights, maxChunkBytes: 900_000 })) {
+      await producer.send([{ topic, messages: [{ key: modelKeys.chunk(model, version, chunk.index), value: encode('model-chunk', chunk), partition: 0 }] }]);
+    }
+    await producer.send([{ topic, messages: [{ key: modelKeys.manifest(model, version), value: encode('model-version', manifest), partition: 0 }] }]);
+  };
+  return { publish, close: () => producer.disconnect() };
+}
+
 async function swapsOf(base: string): Promise<number> {
   const text = await (await fetch(`${base}/metrics`)).text();
   return Number(/reviewflow_model_swaps_total (\d+)/.exec(text)?.[1] ?? NaN);
 }
 
-function pass(server: ServePass['server'], versionsArriving: boolean, textsPerRequest: number, r: autocannon.Result): ServePass {
-  return { server, versionsArriving, textsPerRequest, requestsPerSec: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99, requests: r.requests.total, failed: r.errors + r.timeouts + r.non2xx };
+function pass(server: ServePass['server'], versions: VersionSource, textsPerRequest: number, r: autocannon.Result): ServePass {
+  return { server, versions, textsPerRequest, requestsPerSec: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99, requests: r.requests.total, failed: r.errors + r.timeouts + r.non2xx };
 }
 
 export async function benchServe(options: { brokers: string[]; quick?: boolean }): Promise<ServeBenchResult> {
@@ -134,14 +169,14 @@ export async function benchServe(options: { brokers: string[]; quick?: boolean }
     }
     const passes: ServePass[] = [];
     /** serve, then the anchor, with the same settings and the same texts, for 1 and 32 texts a request. */
-    const round = async (versionsArriving: boolean): Promise<void> => {
+    const round = async (versions: VersionSource): Promise<void> => {
       for (const n of [1, 32]) {
         const body = JSON.stringify({ texts: Array.from({ length: n }, (_, i) => TEXTS[i % TEXTS.length]) });
         const answer = await (await fetch(`${url}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).text();
         /** One serve pass, with the versions swapped in while it ran. */
         const servePass = async (pace?: Pace): Promise<ServePass> => {
           const before = await swapsOf(url);
-          const served = pass('reviewflow serve', versionsArriving, n, await load(`${url}/v1/predict`, body, { connections, seconds, ...(pace ? { pace } : {}) }));
+          const served = pass('reviewflow serve', versions, n, await load(`${url}/v1/predict`, body, { connections, seconds, ...(pace ? { pace } : {}) }));
           return { ...served, swaps: (await swapsOf(url)) - before, ...pace };
         };
         const full = await servePass();
@@ -153,8 +188,8 @@ export async function benchServe(options: { brokers: string[]; quick?: boolean }
         const anchor = await spawnUntil([join(packageRoot(), 'dist', 'bench', 'constant-server.js'), answer], env, /^(\d+)\n/);
         try {
           const anchorUrl = `http://127.0.0.1:${anchor.match[1]}/v1/predict`;
-          passes.push(pass('bare node http (constant)', versionsArriving, n, await load(anchorUrl, body, { connections, seconds })));
-          for (const pace of paces) passes.push({ ...pass('bare node http (constant)', versionsArriving, n, await load(anchorUrl, body, { connections, seconds, pace })), ...pace });
+          passes.push(pass('bare node http (constant)', versions, n, await load(anchorUrl, body, { connections, seconds })));
+          for (const pace of paces) passes.push({ ...pass('bare node http (constant)', versions, n, await load(anchorUrl, body, { connections, seconds, pace })), ...pace });
         } finally {
           await stop(anchor.child);
         }
@@ -163,14 +198,24 @@ export async function benchServe(options: { brokers: string[]; quick?: boolean }
     // a version's worth of reviews every 2 s, through every pass of the round (the anchor's too)
     const feeding = setInterval(() => void feed(1_200).catch(() => {}), 2_000);
     try {
-      await round(true);
+      await round('trained here');
     } finally {
       clearInterval(feeding);
     }
-    const versionsPublished = await swapsOf(url);
-    // the trainer drains what was fed, then the same round with no new versions
+    // the trainer drains what was fed and stops; its last version then comes again every 2 s
     await new Promise((r) => setTimeout(r, 10_000));
-    await round(false);
+    await stop(trainer);
+    const republish = await republisher(kafka, train.output, modelName(train.options));
+    const republishing = setInterval(() => void republish.publish().catch(() => {}), 2_000);
+    try {
+      await round('republished');
+    } finally {
+      clearInterval(republishing);
+      await republish.close();
+    }
+    const versionsPublished = await swapsOf(url);
+    await new Promise((r) => setTimeout(r, 5_000));
+    await round('none');
     return { connections, seconds, passes, versionsPublished };
   } finally {
     for (const child of children.reverse()) await stop(child);
