@@ -116,8 +116,9 @@ async function republisher(kafka: KafkaPort, topic: string, model: string): Prom
   let version = newest.manifest.version;
   const publish = async (): Promise<void> => {
     const parentVersion = version++;
-    const manifest = { ...newest.manifest, version, parentVersion, createdAt: Date.now() };
-    for (const chunk of splitIntoChunks({ model, version, bytes: newest.weights, maxChunkBytes: 900_000 })) {
+    const chunks = splitIntoChunks({ model, version, bytes: newest.weights, maxChunkBytes: 900_000 });
+    const manifest = { ...newest.manifest, version, parentVersion, createdAt: Date.now(), weights: { ...newest.manifest.weights, chunks: chunks.length } };
+    for (const chunk of chunks) {
       await producer.send([{ topic, messages: [{ key: modelKeys.chunk(model, version, chunk.index), value: encode('model-chunk', chunk), partition: 0 }] }]);
     }
     await producer.send([{ topic, messages: [{ key: modelKeys.manifest(model, version), value: encode('model-version', manifest), partition: 0 }] }]);
