@@ -113,7 +113,7 @@ export class ModelTopicWriter {
     const index: ModelTopicIndex = await readModelIndex(this.o.kafka, this.o.topic);
     const kept = index.labelled(model);
     for (const v of this.o.alsoKeep?.(index, model) ?? []) kept.add(v);
-    const drop = versionsToDrop(index.retained(model), this.o.keepVersions, kept);
+    const drop = versionsToDrop({ retained: index.retained(model), keepVersions: this.o.keepVersions, kept, snapshotOf: (v) => index.snapshotOf(model, v) });
     if (drop.length === 0) return;
     const manifests = index.manifestsOf(model);
     const tombstones: OutgoingMessage[] = [];

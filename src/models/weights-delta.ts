@@ -1,0 +1,181 @@
+import { z } from 'zod';
+import { ErrorCode, fatal } from '../errors.js';
+import { effectiveWeights } from './effective-weights.js';
+import { allocateBlob, layoutSections, readBlob } from './section-blob.js';
+import type { ModelWeights, TrainingState } from './weights-types.js';
+
+/**
+ * A delta version's blob: what changed in the training state since its base version.
+ * "RFD1", then the framing of section-blob.ts; sections:
+ *   rowIds     sorted u32 ids of the rows whose training state differs from the base's
+ *              (rows the base did not store included)
+ *   weight, accum, positive, negative
+ *              their float32 training state
+ * Every other row keeps the base's state. Effective weights are not shipped: each one moves
+ * with γ and the prior at every step, so a reader recomputes all of them from the training
+ * state (effective-weights.ts) and packs the full blob, whose SHA-256 the manifest holds.
+ */
+const MAGIC = 0x31444652; // "RFD1" read as u32 LE
+const FORMAT = 1;
+const KIND = 'nb-logistic-delta';
+const STATE_SECTIONS = ['weight', 'accum', 'positive', 'negative'] as const;
+
+const headerSchema = z.object({
+  format: z.literal(FORMAT),
+  kind: z.literal(KIND),
+  /** SHA-256 of the base version's full weights: a reader checks it holds that very base. */
+  baseSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Naive Bayes smoothing α, which the effective weights depend on. */
+  smoothing: z.number().positive(),
+  /** Rows the resulting version stores. */
+  rowCount: z.number().int().nonnegative(),
+  changed: z.number().int().nonnegative(),
+  scalars: z.object({
+    bias: z.number(),
+    biasAccum: z.number(),
+    nbWeight: z.number(),
+    nbAccum: z.number(),
+    positives: z.number(),
+    negatives: z.number(),
+    steps: z.number(),
+    examplesSeen: z.number(),
+  }),
+  sections: z.record(z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()])),
+});
+type DeltaHeader = z.infer<typeof headerSchema>;
+
+export interface DeltaSource {
+  /** The base version's weights with their training state, and its SHA-256. */
+  base: ModelWeights;
+  baseSha256: string;
+  /** The new version's weights, packed from the same trainer. */
+  next: ModelWeights;
+  smoothing: number;
+}
+
+/**
+ * The delta from `base` to `next`, or undefined when `next` cannot be written as one (no
+ * training state, other hashing or encoding, or a row the base stored that `next` lacks):
+ * the caller publishes a snapshot then.
+ */
+export function encodeDelta(source: DeltaSource): Buffer | undefined {
+  const { base, next } = source;
+  const b = base.training;
+  const n = next.training;
+  if (!b || !n || base.encoding !== next.encoding || !sameHashing(base, next)) return undefined;
+  const changed = changedRows(base.rowIds, b, next.rowIds, n);
+  if (!changed) return undefined;
+  const count = changed.length;
+  const { sections, bodyLength } = layoutSections([['rowIds', count * 4], ...STATE_SECTIONS.map((name) => [name, count * 4] as const)]);
+  const header: DeltaHeader = {
+    format: FORMAT,
+    kind: KIND,
+    baseSha256: source.baseSha256,
+    smoothing: source.smoothing,
+    rowCount: next.rowIds.length,
+    changed: count,
+    scalars: { bias: n.bias, biasAccum: n.biasAccum, nbWeight: n.nbWeight, nbAccum: n.nbAccum, positives: n.positives, negatives: n.negatives, steps: n.steps, examplesSeen: n.examplesSeen },
+    sections,
+  };
+  const { out, at } = allocateBlob(MAGIC, header, bodyLength);
+  const ids = new Uint32Array(out.buffer, at('rowIds'), count);
+  const state = STATE_SECTIONS.map((name) => new Float32Array(out.buffer, at(name), count));
+  for (let c = 0; c < count; c++) {
+    const r = changed[c]!;
+    ids[c] = next.rowIds[r]!;
+    STATE_SECTIONS.forEach((name, s) => (state[s]![c] = n[name][r]!));
+  }
+  return out;
+}
+
+/**
+ * Indexes (into `next`'s rows) of the rows whose training state differs bit for bit from
+ * the base's or that the base did not store; undefined if `next` dropped a base row.
+ */
+function changedRows(baseIds: Uint32Array, base: TrainingState, nextIds: Uint32Array, next: TrainingState): Uint32Array | undefined {
+  const baseBits = STATE_SECTIONS.map((name) => new Uint32Array(base[name].buffer, base[name].byteOffset, base[name].length));
+  const nextBits = STATE_SECTIONS.map((name) => new Uint32Array(next[name].buffer, next[name].byteOffset, next[name].length));
+  const changed = new Uint32Array(nextIds.length);
+  let count = 0;
+  let i = 0;
+  for (let r = 0; r < nextIds.length; r++) {
+    const id = nextIds[r]!;
+    if (i < baseIds.length && baseIds[i]! < id) return undefined;
+    if (i < baseIds.length && baseIds[i] === id) {
+      if (baseBits.some((bits, s) => bits[i] !== nextBits[s]![r])) changed[count++] = r;
+      i++;
+    } else changed[count++] = r;
+  }
+  return i === baseIds.length ? changed.subarray(0, count) : undefined;
+}
+
+/** A decoded delta. */
+export interface WeightsDelta {
+  baseSha256: string;
+  smoothing: number;
+  rowCount: number;
+  rowIds: Uint32Array;
+  state: Pick<TrainingState, (typeof STATE_SECTIONS)[number]>;
+  scalars: DeltaHeader['scalars'];
+}
+
+function corrupt(message: string, cause?: unknown): Error {
+  return fatal(ErrorCode.MODEL_CORRUPT, `model delta: ${message}`, { cause, hint: 'the version is unusable; readers load the next snapshot' });
+}
+
+/** Decodes a delta blob; throws MODEL_CORRUPT on any inconsistency. */
+export function decodeDelta(input: Uint8Array): WeightsDelta {
+  const blob = readBlob(input, MAGIC, corrupt);
+  const parsed = headerSchema.safeParse(blob.json);
+  if (!parsed.success) throw corrupt(`header invalid: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? 'unknown'}`);
+  const header = parsed.data;
+  const count = header.changed;
+  const f32 = (name: string): Float32Array => new Float32Array(blob.bytes.buffer, blob.section(header.sections, name, count * 4), count).slice();
+  const rowIds = new Uint32Array(blob.bytes.buffer, blob.section(header.sections, 'rowIds', count * 4), count).slice();
+  for (let r = 1; r < count; r++) if (rowIds[r]! <= rowIds[r - 1]!) throw corrupt('row ids not sorted');
+  return {
+    baseSha256: header.baseSha256,
+    smoothing: header.smoothing,
+    rowCount: header.rowCount,
+    rowIds,
+    state: { weight: f32('weight'), accum: f32('accum'), positive: f32('positive'), negative: f32('negative') },
+    scalars: header.scalars,
+  };
+}
+
+/**
+ * The weights of the version a delta describes: the base's rows with the delta's rows laid
+ * over them, and every effective weight recomputed from the resulting training state.
+ * Throws MODEL_CORRUPT when the delta does not fit the base.
+ */
+export function applyDelta(base: ModelWeights, delta: WeightsDelta): ModelWeights {
+  const b = base.training;
+  if (!b) throw corrupt('the base version carries no training state to apply a delta to');
+  const { rowIds: ids, state } = delta;
+  const last = ids.length > 0 ? ids[ids.length - 1]! : -1;
+  if (last >= base.hashing.buckets) throw corrupt(`row ${last} is past the ${base.hashing.buckets} buckets`);
+  const rowIds = new Uint32Array(delta.rowCount);
+  const merged = { weight: new Float32Array(delta.rowCount), accum: new Float32Array(delta.rowCount), positive: new Float32Array(delta.rowCount), negative: new Float32Array(delta.rowCount) };
+  let i = 0;
+  let d = 0;
+  let r = 0;
+  for (; i < base.rowIds.length || d < ids.length; r++) {
+    if (r >= delta.rowCount) throw corrupt(`more rows than the ${delta.rowCount} its header says`);
+    const fromDelta = d < ids.length && (i >= base.rowIds.length || ids[d]! <= base.rowIds[i]!);
+    const source = fromDelta ? state : b;
+    const at = fromDelta ? d : i;
+    rowIds[r] = fromDelta ? ids[d]! : base.rowIds[i]!;
+    for (const name of STATE_SECTIONS) merged[name][r] = source[name][at]!;
+    if (fromDelta && i < base.rowIds.length && ids[d] === base.rowIds[i]) i++;
+    if (fromDelta) d++;
+    else i++;
+  }
+  if (r !== delta.rowCount) throw corrupt(`${r} rows after applying it, its header says ${delta.rowCount}`);
+  const training: TrainingState = { ...delta.scalars, ...merged };
+  const effective = effectiveWeights(training, delta.smoothing);
+  return { hashing: base.hashing, encoding: base.encoding, bias: effective.bias, defaultWeight: effective.defaultWeight, rowIds, rows: effective.weights, training };
+}
+
+function sameHashing(a: ModelWeights, b: ModelWeights): boolean {
+  return a.hashing.buckets === b.hashing.buckets && a.hashing.ngrams === b.hashing.ngrams && a.hashing.seed === b.hashing.seed;
+}
