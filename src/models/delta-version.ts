@@ -15,6 +15,11 @@ export function publishedBytes(manifest: ModelVersion): number {
   return publishedBlob(manifest).bytes;
 }
 
+/** How a version was published, and its bytes on the topic: what `models list` and the trainer's log show. */
+export function publishedAs(manifest: ModelVersion): { as: 'snapshot' | 'delta'; bytes: number } {
+  return { as: manifest.weights.delta ? 'delta' : 'snapshot', bytes: publishedBytes(manifest) };
+}
+
 /** The version a delta version's base is, or undefined for a snapshot. */
 export function baseOf(manifest: ModelVersion): number | undefined {
   return manifest.weights.delta?.base ?? undefined;

@@ -9,7 +9,7 @@ export { ModelSlot, type SlotPredictions } from './slot.js';
 export { tokenize } from './tokenizer.js';
 export { denseWeights, deserializeWeights, gatherStoredRows, serializeStoredRows, serializeWeights, type WeightsSource } from './weights-format.js';
 export { applyDelta, decodeDelta, encodeDelta, type DeltaSource, type WeightsDelta } from './weights-delta.js';
-export { baseOf, publishedBlob, publishedBytes, rebuildFromDelta } from './delta-version.js';
+export { baseOf, publishedAs, publishedBlob, publishedBytes, rebuildFromDelta } from './delta-version.js';
 export { bucketLogRatio, effectiveWeights, priorLogRatio, type EffectiveWeights } from './effective-weights.js';
 export type { DenseTrainingState, ModelWeights, TrainingState, WeightEncoding } from './weights-types.js';
 export { checkLabelName, describeFollow, LABEL_HISTORY, moveLabel, parseFollow, requireRetained, rollbackTarget, type Follow, type LabelMoveInput, type RollbackInput } from './labels.js';
