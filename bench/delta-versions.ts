@@ -2,9 +2,10 @@
  * What delta versions save: bytes put on the model topic per version, snapshots against
  * deltas, and what rebuilding a delta costs a reader, with the trainer's default options
  * (2^22 buckets, float16, a snapshot every 10 versions) and one version every `--every`
- * trained examples (default 2,000, about the demo's 2-second interval at its rate). The
- * same-run anchor is the same trainer with `snapshotEvery: 1` (every version full, as
- * before deltas): its full versions are the bytes a version used to cost.
+ * trained examples (default 2,000). The anchor is each version's full size, from the same
+ * run: its manifest's `weights.bytes`, which is what the version would have published with
+ * `snapshotEvery: 1` (the full weights are the same either way: tests/unit/trainer/
+ * delta-versions.test.ts).
  *
  *   npm run build && node dist/bench/delta-versions.js [--every 2000] [--snapshot-every 10] [--dataset name=path.jsonl]
  *   (prints a table, then one JSON line)

@@ -79,11 +79,11 @@ export function encodeDelta(source: DeltaSource): Buffer | undefined {
   };
   const { out, at } = allocateBlob(MAGIC, header, bodyLength);
   const ids = new Uint32Array(out.buffer, at('rowIds'), count);
-  const state = STATE_SECTIONS.map((name) => new Float32Array(out.buffer, at(name), count));
-  for (let c = 0; c < count; c++) {
-    const r = changed[c]!;
-    ids[c] = next.rowIds[r]!;
-    STATE_SECTIONS.forEach((name, s) => (state[s]![c] = n[name][r]!));
+  for (let c = 0; c < count; c++) ids[c] = next.rowIds[changed[c]!]!;
+  for (const name of STATE_SECTIONS) {
+    const section = new Float32Array(out.buffer, at(name), count);
+    const values = n[name];
+    for (let c = 0; c < count; c++) section[c] = values[changed[c]!]!;
   }
   return out;
 }
@@ -93,8 +93,9 @@ export function encodeDelta(source: DeltaSource): Buffer | undefined {
  * the base's or that the base did not store; undefined if `next` dropped a base row.
  */
 function changedRows(baseIds: Uint32Array, base: TrainingState, nextIds: Uint32Array, next: TrainingState): Uint32Array | undefined {
-  const baseBits = STATE_SECTIONS.map((name) => new Uint32Array(base[name].buffer, base[name].byteOffset, base[name].length));
-  const nextBits = STATE_SECTIONS.map((name) => new Uint32Array(next[name].buffer, next[name].byteOffset, next[name].length));
+  const bits = (a: Float32Array): Uint32Array => new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const [bw, ba, bp, bn] = [bits(base.weight), bits(base.accum), bits(base.positive), bits(base.negative)];
+  const [nw, na, np, nn] = [bits(next.weight), bits(next.accum), bits(next.positive), bits(next.negative)];
   const changed = new Uint32Array(nextIds.length);
   let count = 0;
   let i = 0;
@@ -102,7 +103,7 @@ function changedRows(baseIds: Uint32Array, base: TrainingState, nextIds: Uint32A
     const id = nextIds[r]!;
     if (i < baseIds.length && baseIds[i]! < id) return undefined;
     if (i < baseIds.length && baseIds[i] === id) {
-      if (baseBits.some((bits, s) => bits[i] !== nextBits[s]![r])) changed[count++] = r;
+      if (bw[i] !== nw[r] || ba[i] !== na[r] || bp[i] !== np[r] || bn[i] !== nn[r]) changed[count++] = r;
       i++;
     } else changed[count++] = r;
   }
@@ -154,26 +155,47 @@ export function applyDelta(base: ModelWeights, delta: WeightsDelta): ModelWeight
   const { rowIds: ids, state } = delta;
   const last = ids.length > 0 ? ids[ids.length - 1]! : -1;
   if (last >= base.hashing.buckets) throw corrupt(`row ${last} is past the ${base.hashing.buckets} buckets`);
-  const rowIds = new Uint32Array(delta.rowCount);
-  const merged = { weight: new Float32Array(delta.rowCount), accum: new Float32Array(delta.rowCount), positive: new Float32Array(delta.rowCount), negative: new Float32Array(delta.rowCount) };
-  let i = 0;
-  let d = 0;
-  let r = 0;
-  for (; i < base.rowIds.length || d < ids.length; r++) {
-    if (r >= delta.rowCount) throw corrupt(`more rows than the ${delta.rowCount} its header says`);
-    const fromDelta = d < ids.length && (i >= base.rowIds.length || ids[d]! <= base.rowIds[i]!);
-    const source = fromDelta ? state : b;
-    const at = fromDelta ? d : i;
-    rowIds[r] = fromDelta ? ids[d]! : base.rowIds[i]!;
-    for (const name of STATE_SECTIONS) merged[name][r] = source[name][at]!;
-    if (fromDelta && i < base.rowIds.length && ids[d] === base.rowIds[i]) i++;
-    if (fromDelta) d++;
-    else i++;
+  const { rowIds, from } = mergeRowIds(base.rowIds, ids, delta.rowCount);
+  const merged = {} as Pick<TrainingState, (typeof STATE_SECTIONS)[number]>;
+  for (const name of STATE_SECTIONS) {
+    const out = new Float32Array(rowIds.length);
+    const fromBase = b[name];
+    const fromDelta = state[name];
+    for (let r = 0; r < out.length; r++) {
+      const at = from[r]!;
+      out[r] = at >= 0 ? fromBase[at]! : fromDelta[~at]!;
+    }
+    merged[name] = out;
   }
-  if (r !== delta.rowCount) throw corrupt(`${r} rows after applying it, its header says ${delta.rowCount}`);
   const training: TrainingState = { ...delta.scalars, ...merged };
   const effective = effectiveWeights(training, delta.smoothing);
   return { hashing: base.hashing, encoding: base.encoding, bias: effective.bias, defaultWeight: effective.defaultWeight, rowIds, rows: effective.weights, training };
+}
+
+/**
+ * The sorted union of the base's and the delta's row ids, and where each row's state comes
+ * from: `from[r]` ≥ 0 is a base row, `~from[r]` a delta row (which wins when both have it).
+ */
+function mergeRowIds(baseIds: Uint32Array, deltaIds: Uint32Array, rowCount: number): { rowIds: Uint32Array; from: Int32Array } {
+  const rowIds = new Uint32Array(rowCount);
+  const from = new Int32Array(rowCount);
+  let i = 0;
+  let d = 0;
+  let r = 0;
+  for (; i < baseIds.length || d < deltaIds.length; r++) {
+    if (r >= rowCount) throw corrupt(`more rows than the ${rowCount} its header says`);
+    const takeDelta = d < deltaIds.length && (i >= baseIds.length || deltaIds[d]! <= baseIds[i]!);
+    if (takeDelta) {
+      if (i < baseIds.length && deltaIds[d] === baseIds[i]) i++;
+      rowIds[r] = deltaIds[d]!;
+      from[r] = ~d++;
+    } else {
+      rowIds[r] = baseIds[i]!;
+      from[r] = i++;
+    }
+  }
+  if (r !== rowCount) throw corrupt(`${r} rows after applying it, its header says ${rowCount}`);
+  return { rowIds, from };
 }
 
 function sameHashing(a: ModelWeights, b: ModelWeights): boolean {
