@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ErrorCode, fatal } from '../errors.js';
 import { effectiveWeights } from './effective-weights.js';
 import { allocateBlob, layoutSections, readBlob } from './section-blob.js';
+import { scalarsOf, scalarsSchema } from './weights-format.js';
 import type { ModelWeights, TrainingState } from './weights-types.js';
 
 /**
@@ -30,16 +31,7 @@ const headerSchema = z.object({
   /** Rows the resulting version stores. */
   rowCount: z.number().int().nonnegative(),
   changed: z.number().int().nonnegative(),
-  scalars: z.object({
-    bias: z.number(),
-    biasAccum: z.number(),
-    nbWeight: z.number(),
-    nbAccum: z.number(),
-    positives: z.number(),
-    negatives: z.number(),
-    steps: z.number(),
-    examplesSeen: z.number(),
-  }),
+  scalars: scalarsSchema,
   sections: z.record(z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()])),
 });
 type DeltaHeader = z.infer<typeof headerSchema>;
@@ -74,7 +66,7 @@ export function encodeDelta(source: DeltaSource): Buffer | undefined {
     smoothing: source.smoothing,
     rowCount: next.rowIds.length,
     changed: count,
-    scalars: { bias: n.bias, biasAccum: n.biasAccum, nbWeight: n.nbWeight, nbAccum: n.nbAccum, positives: n.positives, negatives: n.negatives, steps: n.steps, examplesSeen: n.examplesSeen },
+    scalars: scalarsOf(n),
     sections,
   };
   const { out, at } = allocateBlob(MAGIC, header, bodyLength);

@@ -36,7 +36,8 @@ export interface WeightsSource {
   training?: { dense: DenseTrainingState; scalars: Omit<TrainingState, keyof DenseTrainingState> };
 }
 
-const scalarsSchema = z.object({
+/** The training scalars as a header stores them (a delta's header too). */
+export const scalarsSchema = z.object({
   bias: z.number(),
   biasAccum: z.number(),
   nbWeight: z.number(),
@@ -130,7 +131,7 @@ export function serializeStoredRows(weights: ModelWeights): Buffer {
 }
 
 /** The scalars in the header's key order (the order is part of the bytes, so of the SHA-256). */
-function scalarsOf(t: TrainingState): z.infer<typeof scalarsSchema> {
+export function scalarsOf(t: TrainingState): z.infer<typeof scalarsSchema> {
   return { bias: t.bias, biasAccum: t.biasAccum, nbWeight: t.nbWeight, nbAccum: t.nbAccum, positives: t.positives, negatives: t.negatives, steps: t.steps, examplesSeen: t.examplesSeen };
 }
 
