@@ -111,6 +111,14 @@ describe('Trainer delta versions', () => {
     }
   });
 
+  it('a delta whose base version this reader holds with other weights (another lineage under the same number) is ignored', async () => {
+    const other = await publishAll({ snapshotEvery: 4, seed: 5 }, 1);
+    expect(other[0]!.manifest.weights.sha256).not.toBe(deltas[0]!.manifest.weights.sha256);
+    const assembler = new ModelAssembler();
+    const results = recordsOf([other[0]!, deltas[1]!]).map((r) => assembler.add(r));
+    expect(ignored(results)).toEqual(['v2: sentiment v2: its delta applies to other weights than v1 as this reader holds them']);
+  });
+
   it('a follower pinned to a delta version loads it from its snapshot and the deltas before it', () => {
     const slot = new ModelSlot();
     const installs: number[] = [];
