@@ -18,10 +18,12 @@ let topology: Topology;
 const PROBES = ['item felt lovely and superb overall', 'item felt awful and dull overall', 'item 7 felt fine and poor overall', 'overall broken'];
 
 beforeAll(async () => {
-  // acceptMargin 1: every candidate is published (this test is about versions, not the gate)
+  // acceptMargin 1: every candidate is published (this test is about versions, not the gate);
+  // 800 examples a version: two batches of 500 records, less their holdout share, make one,
+  // so the 1,250 records publishVersions sends per version are enough and it never waits out its deadline
   topology = await testTopology(kafka, 'deltas', 'topologies/sentiment.yaml', (t) => ({
     ...t,
-    stages: t.stages.map((s) => (s.id === 'train' ? { ...s, batchSize: 500, options: { ...s.options, buckets: 65_536, publishEveryExamples: 1_000, publishEveryMs: 600_000, acceptMargin: 1, snapshotEvery: 8, keepVersions: 3 } } : s)),
+    stages: t.stages.map((s) => (s.id === 'train' ? { ...s, batchSize: 500, options: { ...s.options, buckets: 65_536, publishEveryExamples: 800, publishEveryMs: 600_000, acceptMargin: 1, snapshotEvery: 8, keepVersions: 3 } } : s)),
   }));
 }, 60_000);
 afterAll(async () => dropTopology(kafka, topology));
@@ -57,11 +59,14 @@ describe('delta model versions on a real broker', () => {
     const early = recordScores();
     const follower = await subscribeModels({ kafka, topic: train.output, model: 'sentiment' }, (m) => early.onModel(m));
     early.attach(follower);
-    // trainers in turn, until 21 versions: each resumes from the version it reads back from
-    // the topic, a delta one included
-    for (let from = 0; Math.max(0, ...early.installed) < 21; from += 20_000) {
-      await publishVersions({ kafka, topology, versions: 21 - Math.max(0, ...early.installed), from, tag: 'deltas' });
+    // two trainers in turn: the second resumes from the newest version it reads back from
+    // the topic, a delta (snapshots are v1, v9 and v17), and goes on publishing deltas on it
+    const newestOnTopic = async (): Promise<number> => Math.max(0, ...(await readModelHistory(kafka, train.output, 'sentiment')).versions.map((v) => v.version));
+    await publishVersions({ kafka, topology, versions: 11, from: 0, tag: 'deltas' });
+    const resumedFrom = await newestOnTopic();
+    for (let from = 20_000; (await newestOnTopic()) < 21; from += 20_000) {
       expect(from).toBeLessThan(100_000);
+      await publishVersions({ kafka, topology, versions: 21 - (await newestOnTopic()), from, tag: 'deltas' });
     }
     const { versions, index } = await readModelHistory(kafka, train.output, 'sentiment');
     const newest = Math.max(...versions.map((v) => v.version));
@@ -70,6 +75,8 @@ describe('delta model versions on a real broker', () => {
 
     // the early subscriber followed every version, the deltas included, one after the other
     expect(early.installed).toEqual(Array.from({ length: newest }, (_, i) => i + 1));
+    expect(versions.find((v) => v.version === resumedFrom)?.weights.delta).not.toBeNull();
+    expect(versions.find((v) => v.version === resumedFrom + 1)?.weights.delta?.base).toBe(resumedFrom);
     const deltas = versions.filter((v) => v.weights.delta);
     expect(deltas.length).toBeGreaterThanOrEqual(15);
     for (const v of deltas) expect(v.weights.delta!.bytes).toBeLessThan(v.weights.bytes);
