@@ -2,6 +2,7 @@ import { ErrorCode, hasCode } from '../errors.js';
 import { decodeAny } from '../records/index.js';
 import type { ModelChunk, ModelLabel, ModelVersion } from '../records/types.js';
 import { assembleWeights } from './chunks.js';
+import { baseOf, publishedBlob, rebuildFromDelta } from './delta-version.js';
 import { loadModel, type LoadedModel } from './loaded-model.js';
 
 export type ModelUpdateRecord = { kind: 'manifest'; value: ModelVersion } | { kind: 'chunk'; value: ModelChunk } | { kind: 'label'; value: ModelLabel };
@@ -36,6 +37,8 @@ export interface AssemblerOptions {
    * a subscriber following a label may have to go back to an older version.
    */
   everyVersion?: boolean;
+  /** Verified versions kept, with their training state, as bases for the deltas after them. Default 3. */
+  maxBases?: number;
 }
 
 interface PendingVersion {
@@ -46,24 +49,32 @@ interface PendingVersion {
 interface ModelState {
   latestLoaded: number;
   pending: Map<number, PendingVersion>;
+  /** The newest verified versions, which a delta version may apply to. */
+  bases: Map<number, LoadedModel>;
 }
 
 /**
  * Rebuilds model versions from the `models.updates` stream, read in topic order: chunks of
  * a version come before its manifest, possibly interleaved with other models' records.
- * Memory stays bounded: chunks of versions not newer than the latest loaded one are
- * dropped, and at most `maxPendingVersions` incomplete versions are kept per model.
+ * A delta version is applied to its base, one of the last `maxBases` versions verified
+ * here (a trainer bases each delta on the version before it), and the result is verified
+ * against the manifest's SHA-256 of the full weights; a delta whose base is not held
+ * (read from the middle of a chain) is ignored. Memory stays bounded: chunks of versions
+ * not newer than the latest loaded one are dropped, and at most `maxPendingVersions`
+ * incomplete versions and `maxBases` bases are kept per model.
  */
 export class ModelAssembler {
   private readonly only: string | undefined;
   private readonly maxPending: number;
   private readonly everyVersion: boolean;
+  private readonly maxBases: number;
   private readonly models = new Map<string, ModelState>();
 
   constructor(options: AssemblerOptions = {}) {
     this.only = options.model;
     this.maxPending = options.maxPendingVersions ?? 4;
     this.everyVersion = options.everyVersion ?? false;
+    this.maxBases = options.maxBases ?? 3;
   }
 
   add(record: ModelUpdateRecord): AssembleResult {
@@ -80,7 +91,7 @@ export class ModelAssembler {
   private stateOf(model: string): ModelState {
     let state = this.models.get(model);
     if (!state) {
-      state = { latestLoaded: -Infinity, pending: new Map() };
+      state = { latestLoaded: -Infinity, pending: new Map(), bases: new Map() };
       this.models.set(model, state);
     }
     return state;
@@ -107,18 +118,28 @@ export class ModelAssembler {
     const pending = state.pending.get(version);
     state.pending.delete(version);
     if (!pending) return { kind: 'ignored', model, version, reason: 'incomplete: no chunks received before the manifest' };
-    const assembled = assembleWeights(pending.chunks, manifest.weights);
+    const assembled = assembleWeights(pending.chunks, publishedBlob(manifest));
     if (!assembled.ok) return { kind: 'ignored', model, version, reason: assembled.reason };
+    const base = baseOf(manifest);
+    const held = base === undefined ? undefined : state.bases.get(base);
+    if (base !== undefined && !held) return { kind: 'ignored', model, version, reason: `a delta on v${base}, which this reader does not hold (it loads again from the next snapshot)` };
     let loaded: LoadedModel;
     try {
-      loaded = loadModel(manifest, assembled.bytes);
+      loaded = loadModel(manifest, held ? rebuildFromDelta(held, manifest, assembled.bytes) : assembled.bytes);
     } catch (err) {
       if (!hasCode(err, ErrorCode.MODEL_CORRUPT)) throw err;
       return { kind: 'ignored', model, version, reason: err.message };
     }
     state.latestLoaded = Math.max(state.latestLoaded, version);
     if (!this.everyVersion) for (const v of state.pending.keys()) if (v <= version) state.pending.delete(v);
+    this.keepBase(state, loaded);
     return { kind: 'loaded', model: loaded };
+  }
+
+  private keepBase(state: ModelState, loaded: LoadedModel): void {
+    if (!loaded.weights.training) return;
+    state.bases.set(loaded.manifest.version, loaded);
+    while (state.bases.size > this.maxBases) state.bases.delete(Math.min(...state.bases.keys()));
   }
 
   private evictOldest(state: ModelState): void {

@@ -42,10 +42,12 @@ export class ModelFollower {
     if (!record) return this.forget(key);
     if (this.o.model !== undefined && record.value.model !== this.o.model) return;
     if (record.kind === 'label') return this.labelMoved(record.value.label, record.value.version);
-    if (follow.kind === 'version' && record.value.version !== follow.version) return;
+    // versions before the one followed may be the snapshot and deltas it is built on
+    if (follow.kind === 'version' && record.value.version > follow.version) return;
     const result = this.assembler.add(record);
     if (result.kind === 'ignored') this.o.onWarning({ model: result.model, version: result.version, reason: result.reason }, 'model version ignored');
     if (result.kind !== 'loaded') return;
+    if (follow.kind === 'version' && result.model.manifest.version !== follow.version) return;
     if (follow.kind !== 'label') {
       const predictor = Predictor.fromLoaded(result.model);
       if (this.o.slot.offer(predictor)) this.o.onInstall(predictor.manifest, 'newer');

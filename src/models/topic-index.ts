@@ -54,6 +54,11 @@ export class ModelTopicIndex {
     return this.byModel.get(model)?.labels ?? new Map();
   }
 
+  /** The snapshot a version's chain of deltas starts from; undefined for a snapshot or an unknown version. */
+  snapshotOf(model: string, version: number): number | undefined {
+    return this.manifestsOf(model).get(version)?.weights.delta?.snapshot ?? undefined;
+  }
+
   /** The versions some label points to: the trainer keeps them past its retention. */
   labelled(model: string): Set<number> {
     return new Set([...this.labels(model).values()].map((l) => l.version));
@@ -69,11 +74,28 @@ export class ModelTopicIndex {
   }
 }
 
+export interface RetentionInput {
+  /** Versions still on the topic (not tombstoned). */
+  retained: readonly number[];
+  /** Newest versions kept loadable. */
+  keepVersions: number;
+  /** Versions kept besides the newest: those a label points to, and any the caller needs. */
+  kept: ReadonlySet<number>;
+  /** The snapshot a delta version's chain starts from; undefined for a snapshot. */
+  snapshotOf(version: number): number | undefined;
+}
+
 /**
- * Versions the trainer may tombstone: all retained ones but the newest `keepVersions`
- * and those a label points to.
+ * Versions the trainer may tombstone: all retained ones but the newest `keepVersions`,
+ * those in `kept`, and every version a kept delta version is built on (from its snapshot
+ * on), so each version kept stays loadable by a reader that starts from the beginning.
  */
-export function versionsToDrop(retained: readonly number[], keepVersions: number, labelled: ReadonlySet<number>): number[] {
+export function versionsToDrop(input: RetentionInput): number[] {
+  const { retained, keepVersions, kept, snapshotOf } = input;
   const newestFirst = [...retained].sort((a, b) => b - a);
-  return newestFirst.slice(keepVersions).filter((v) => !labelled.has(v)).sort((a, b) => a - b);
+  const needed = [...newestFirst.slice(0, keepVersions), ...[...kept].filter((v) => retained.includes(v))];
+  // a chain is the run of versions from its snapshot to the version (a failed publish may
+  // leave a version in it that is not on the chain: kept as well, which costs only space)
+  const chains = needed.map((v) => [snapshotOf(v) ?? v, v] as const);
+  return newestFirst.filter((v) => !chains.some(([from, to]) => from <= v && v <= to)).sort((a, b) => a - b);
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ErrorCode, fatal } from '../errors.js';
 import type { HashingParams } from './features.js';
 import { decodeFloat16, encodeFloat16 } from './float16.js';
+import { allocateBlob, layoutSections, readBlob, type ReadBlob } from './section-blob.js';
 import type { DenseTrainingState, ModelWeights, TrainingState, WeightEncoding } from './weights-types.js';
 
 /**
@@ -35,7 +36,8 @@ export interface WeightsSource {
   training?: { dense: DenseTrainingState; scalars: Omit<TrainingState, keyof DenseTrainingState> };
 }
 
-const scalarsSchema = z.object({
+/** The training scalars as a header stores them (a delta's header too). */
+export const scalarsSchema = z.object({
   bias: z.number(),
   biasAccum: z.number(),
   nbWeight: z.number(),
@@ -60,14 +62,35 @@ const headerSchema = z.object({
 });
 type WeightsHeader = z.infer<typeof headerSchema>;
 
-const align8 = (n: number): number => (n + 7) & ~7;
-
 function rowBytes(encoding: WeightEncoding): number {
   return encoding === 'float32' ? 4 : encoding === 'float16' ? 2 : 1;
 }
 
+/** Packs the stored rows of the trainer's bucket-indexed arrays. */
 export function serializeWeights(source: WeightsSource): Buffer {
-  const { hashing, encoding, rowIds, training } = source;
+  return serializeStoredRows(gatherStoredRows(source));
+}
+
+/** The rows a version stores, picked out of the trainer's bucket-indexed arrays. */
+export function gatherStoredRows(source: WeightsSource): ModelWeights {
+  const { rowIds, training } = source;
+  const stored: TrainingState | undefined = training && {
+    ...training.scalars,
+    weight: gather(training.dense.weight, rowIds),
+    accum: gather(training.dense.accum, rowIds),
+    positive: gather(training.dense.positive, rowIds),
+    negative: gather(training.dense.negative, rowIds),
+  };
+  return { hashing: source.hashing, encoding: source.encoding, bias: source.bias, defaultWeight: source.defaultWeight, rowIds, rows: gather(source.effective, rowIds), training: stored };
+}
+
+/**
+ * Packs weights whose arrays are aligned with `rowIds` (`rows` as float32, encoded here).
+ * Deterministic: the same weights always give the same bytes, which is what lets a reader
+ * that rebuilt a version from a delta check it against the full version's SHA-256.
+ */
+export function serializeStoredRows(weights: ModelWeights): Buffer {
+  const { hashing, encoding, rowIds, training } = weights;
   const count = rowIds.length;
   const bitmapBytes = Math.ceil(hashing.buckets / 8);
   const rowIndex: 'list' | 'bitmap' = count * 4 <= bitmapBytes ? 'list' : 'bitmap';
@@ -77,12 +100,7 @@ export function serializeWeights(source: WeightsSource): Buffer {
   ];
   if (encoding === 'int8') plan.push(['rowScale', Math.ceil(count / INT8_BLOCK) * 4]);
   if (training) for (const name of TRAINING_SECTIONS) plan.push([name, count * 4]);
-  const sections: Record<string, [number, number]> = {};
-  let bodyLength = 0;
-  for (const [name, length] of plan) {
-    sections[name] = [bodyLength, length];
-    bodyLength = align8(bodyLength + length);
-  }
+  const { sections, bodyLength } = layoutSections(plan);
   const header: WeightsHeader = {
     format: FORMAT,
     kind: KIND,
@@ -90,19 +108,12 @@ export function serializeWeights(source: WeightsSource): Buffer {
     encoding,
     rowCount: count,
     rowIndex,
-    bias: source.bias,
-    defaultWeight: source.defaultWeight,
-    training: training ? { ...training.scalars } : null,
+    bias: weights.bias,
+    defaultWeight: weights.defaultWeight,
+    training: training ? scalarsOf(training) : null,
     sections,
   };
-  const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
-  const bodyStart = align8(8 + headerBytes.length);
-  // Buffer.alloc zero-fills and never uses the shared pool: padding is deterministic, offset 0.
-  const out = Buffer.alloc(bodyStart + bodyLength);
-  out.writeUInt32LE(MAGIC, 0);
-  out.writeUInt32LE(headerBytes.length, 4);
-  headerBytes.copy(out, 8);
-  const at = (name: string): number => out.byteOffset + bodyStart + sections[name]![0];
+  const { out, at } = allocateBlob(MAGIC, header, bodyLength);
 
   if (rowIndex === 'list') new Uint32Array(out.buffer, at('rowIndex'), count).set(rowIds);
   else {
@@ -112,12 +123,16 @@ export function serializeWeights(source: WeightsSource): Buffer {
       bitmap[id >>> 3]! |= 1 << (id & 7);
     }
   }
-  const gathered = gather(source.effective, rowIds);
-  writeRows(gathered, encoding, out, at);
+  writeRows(weights.rows, encoding, out, at);
   if (training) {
-    for (const name of TRAINING_SECTIONS) new Float32Array(out.buffer, at(name), count).set(gather(training.dense[name], rowIds));
+    for (const name of TRAINING_SECTIONS) new Float32Array(out.buffer, at(name), count).set(training[name]);
   }
   return out;
+}
+
+/** The scalars in the header's key order (the order is part of the bytes, so of the SHA-256). */
+export function scalarsOf(t: TrainingState): z.infer<typeof scalarsSchema> {
+  return { bias: t.bias, biasAccum: t.biasAccum, nbWeight: t.nbWeight, nbAccum: t.nbAccum, positives: t.positives, negatives: t.negatives, steps: t.steps, examplesSeen: t.examplesSeen };
 }
 
 function gather(dense: Float32Array, rowIds: Uint32Array): Float32Array {
@@ -153,39 +168,21 @@ function corrupt(message: string, cause?: unknown): Error {
   });
 }
 
-function parseHeader(bytes: Uint8Array): { header: WeightsHeader; bodyStart: number } {
-  if (bytes.length < 8) throw corrupt('shorter than the 8-byte preamble');
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (dv.getUint32(0, true) !== MAGIC) throw corrupt('bad magic (not an RFW1 blob)');
-  const headerLength = dv.getUint32(4, true);
-  if (headerLength > bytes.length - 8) throw corrupt('header length past the end');
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset + 8, headerLength).toString('utf8'));
-  } catch (err) {
-    throw corrupt('header is not JSON', err);
-  }
-  const format = (json as { format?: unknown } | null)?.format;
+function parseHeader(input: Uint8Array): { header: WeightsHeader; blob: ReadBlob } {
+  const blob = readBlob(input, MAGIC, corrupt);
+  const format = (blob.json as { format?: unknown } | null)?.format;
   if (format !== FORMAT) throw corrupt(`format ${String(format)} is not readable by this version (it reads format ${FORMAT}, the ${KIND} model)`);
-  const parsed = headerSchema.safeParse(json);
+  const parsed = headerSchema.safeParse(blob.json);
   if (!parsed.success) throw corrupt(`header invalid: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
-  return { header: parsed.data, bodyStart: align8(8 + headerLength) };
+  return { header: parsed.data, blob };
 }
 
 /** Decodes a weights blob; throws MODEL_CORRUPT on any inconsistency. */
 export function deserializeWeights(input: Uint8Array): ModelWeights {
-  // Typed-array views need aligned offsets; Buffers sliced from a pool may not be.
-  const bytes = input.byteOffset % 8 === 0 ? input : new Uint8Array(input);
-  const { header, bodyStart } = parseHeader(bytes);
+  const { header, blob } = parseHeader(input);
   const { rowCount: count, encoding, hashing } = header;
-  const section = (name: string, expected: number): number => {
-    const entry = header.sections[name];
-    if (!entry) throw corrupt(`missing section ${name}`);
-    const [offset, length] = entry;
-    if (length !== expected) throw corrupt(`section ${name} has ${length} bytes, expected ${expected}`);
-    if (offset % 8 !== 0 || bodyStart + offset + length > bytes.length) throw corrupt(`section ${name} out of bounds`);
-    return bytes.byteOffset + bodyStart + offset;
-  };
+  const bytes = blob.bytes;
+  const section = (name: string, expected: number): number => blob.section(header.sections, name, expected);
   const f32 = (name: string): Float32Array => new Float32Array(bytes.buffer, section(name, count * 4), count).slice();
 
   const rowIds = readRowIndex(bytes, header, section);

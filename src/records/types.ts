@@ -125,6 +125,16 @@ export interface TrainingWindow {
   excludedRecords: number;
 }
 
+/** A delta version's base and the bytes its chunks carry. */
+export interface DeltaManifest {
+  /** The version the delta applies to. */
+  base: number;
+  /** The snapshot its chain of deltas starts from: every version from it on must stay loadable. */
+  snapshot: number;
+  bytes: number;
+  sha256: string;
+}
+
 /** models.updates: the manifest of one published model version. */
 export interface ModelVersion {
   model: string;
@@ -144,9 +154,13 @@ export interface ModelVersion {
   hashing: { buckets: number; ngrams: number; seed: number };
   weights: {
     encoding: 'float32' | 'float16' | 'int8';
-    sha256: string; // of the assembled weight bytes
+    /** SHA-256 and length of the full weight bytes (for a delta: those rebuilt from its base). */
+    sha256: string;
     bytes: number;
+    /** Chunks published: of the full weights, or of the delta. */
     chunks: number;
+    /** Set when the chunks carry a delta on an earlier version (schema v4); null or absent on a snapshot. */
+    delta?: DeltaManifest | null;
   };
   /** Set on a retrained lineage's versions (schema v3); null or absent on a trainer's own. */
   window?: TrainingWindow | null;

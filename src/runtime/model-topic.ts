@@ -73,7 +73,7 @@ export interface ModelTopicWriterOptions {
   kafka: KafkaPort;
   topic: string;
   log: Logger;
-  /** Newest versions kept loadable; older ones are tombstoned unless a label points to them. */
+  /** Newest versions kept loadable; older ones are tombstoned unless a label points to them or a kept delta needs them. */
   keepVersions: number;
   /** Versions kept besides the newest and the labelled ones (automatic rollback's comparison), from the same read of the topic. */
   alsoKeep?: (index: ModelTopicIndex, model: string) => Iterable<number>;
@@ -82,7 +82,8 @@ export interface ModelTopicWriterOptions {
 /**
  * Writes versions of one model to its compacted topic: chunks first, then the manifest,
  * all on partition 0 so readers see them in order. After each version it tombstones the
- * versions past `keepVersions` that no label points to. Which versions are on the topic
+ * versions past `keepVersions` that no label points to and no kept version is built on (a
+ * delta version needs its snapshot and the deltas between). Which versions are on the topic
  * and where labels point is read from the topic itself, so retention holds across
  * restarts and sees labels moved by any process.
  */
@@ -113,7 +114,7 @@ export class ModelTopicWriter {
     const index: ModelTopicIndex = await readModelIndex(this.o.kafka, this.o.topic);
     const kept = index.labelled(model);
     for (const v of this.o.alsoKeep?.(index, model) ?? []) kept.add(v);
-    const drop = versionsToDrop(index.retained(model), this.o.keepVersions, kept);
+    const drop = versionsToDrop({ retained: index.retained(model), keepVersions: this.o.keepVersions, kept, snapshotOf: (v) => index.snapshotOf(model, v) });
     if (drop.length === 0) return;
     const manifests = index.manifestsOf(model);
     const tombstones: OutgoingMessage[] = [];

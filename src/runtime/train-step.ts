@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { ErrorCode, ReviewflowError } from '../errors.js';
 import type { ConsumedBatch, ProducerPort } from '../kafka/index.js';
+import { publishedAs } from '../models/delta-version.js';
 import type { ModelVersion } from '../records/types.js';
 import { recordBackend, recordCandidate, recordTraining, traceStep } from '../telemetry/index.js';
 import { loadBackend, Trainer, trainerOptions, type TrainerOptions, type TrainRecord } from '../trainer/index.js';
@@ -216,7 +217,8 @@ export class TrainStep extends PartitionedStep<undefined> implements Step {
       this.published++;
       this.lastVersion = candidate.manifest;
       recordCandidate({ model: this.options.model, holdoutAccuracy: candidate.manifest.metrics.holdoutAccuracy, version: candidate.manifest.version });
-      this.log.info({ version: candidate.manifest.version, holdoutAccuracy: candidate.manifest.metrics.holdoutAccuracy, bytes: candidate.manifest.weights.bytes }, 'model version published');
+      const published = publishedAs(candidate.manifest);
+      this.log.info({ version: candidate.manifest.version, holdoutAccuracy: candidate.manifest.metrics.holdoutAccuracy, bytes: candidate.manifest.weights.bytes, published: published.as, publishedBytes: published.bytes }, 'model version published');
       this.events.onModelPublished?.(candidate.manifest);
     });
     this.publishing = next.catch((err: unknown) => this.log.error({ err }, 'publishing a model version failed; the next candidate retries'));

@@ -50,9 +50,11 @@ export function followOf(options: Pick<SubscribeOptions, 'follow' | 'version' | 
 
 /**
  * Follows the model-update topic from its beginning (it is compacted, so the latest
- * version and every label are always there), assembles and verifies versions, and swaps
- * in the one followed atomically: each newer version, or the version a label points to
- * whenever the label moves. Incomplete or corrupt versions are skipped with a warning.
+ * version and every label are always there), assembles and verifies versions (a delta
+ * version rebuilt on the version before it, so a late subscriber starts at the last
+ * snapshot), and swaps in the one followed atomically: each newer version, or the version
+ * a label points to whenever the label moves. Incomplete or corrupt versions, and deltas
+ * whose base it does not hold, are skipped with a warning.
  */
 export async function subscribeModels(options: SubscribeOptions, onModel?: (manifest: ModelVersion) => void): Promise<ModelSubscription> {
   const log = options.logger ?? childLogger({ component: 'subscriber', topic: options.topic });

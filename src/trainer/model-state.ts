@@ -1,3 +1,4 @@
+import { bucketLogRatio, priorLogRatio } from '../models/effective-weights.js';
 import { documentScale } from '../models/scoring.js';
 import type { DenseTrainingState, TrainingScalars } from '../models/weights-types.js';
 
@@ -19,25 +20,15 @@ import type { DenseTrainingState, TrainingScalars } from '../models/weights-type
  * points in one pass: early weights were fit to ratios that later change.) The loss is
  * sigmoid cross-entropy; b, γ and each w_f take Adagrad steps on the mini-batch's summed
  * gradient; the counts are added after the step, so every example is scored before the
- * model has seen it. A version publishes the effective weight v_f = w_f + γ·r_f per bucket.
+ * model has seen it. A version publishes the effective weight v_f = w_f + γ·r_f per bucket
+ * (models/effective-weights.ts, which readers of delta versions share).
  */
 export type ModelState = DenseTrainingState & TrainingScalars;
 
+export { bucketLogRatio, effectiveWeights, priorLogRatio, type EffectiveWeights } from '../models/effective-weights.js';
+
 /** Keeps Adagrad's first step finite; far below any accumulated squared gradient. */
 export const ADAGRAD_EPSILON = 1e-8;
-
-/** log((N + 2α) / (P + 2α)): the class-prior part shared by every bucket's ratio. */
-export function priorLogRatio(positives: number, negatives: number, smoothing: number): number {
-  return Math.log(negatives + 2 * smoothing) - Math.log(positives + 2 * smoothing);
-}
-
-/**
- * log(pos + α) − log(neg + α): the part of r_f that depends on the bucket (r_f adds the prior
- * above). A bucket no document touched has exactly 0, without the two logarithms.
- */
-export function bucketLogRatio(positive: number, negative: number, smoothing: number): number {
-  return positive === 0 && negative === 0 ? 0 : Math.log(positive + smoothing) - Math.log(negative + smoothing);
-}
 
 export function emptyScalars(): TrainingScalars {
   return { bias: 0, biasAccum: 0, nbWeight: 0, nbAccum: 0, positives: 0, negatives: 0 };
@@ -51,27 +42,6 @@ export function emptyState(buckets: number): ModelState {
     negative: new Float32Array(buckets),
     ...emptyScalars(),
   };
-}
-
-/** What scoring needs: the bias, the effective weight per bucket, and that of untouched buckets. */
-export interface EffectiveWeights {
-  bias: number;
-  weights: Float32Array;
-  defaultWeight: number;
-}
-
-export function effectiveWeights(state: ModelState, smoothing: number): EffectiveWeights {
-  const prior = priorLogRatio(state.positives, state.negatives, smoothing);
-  const { weight, positive, negative, nbWeight } = state;
-  const weights = new Float32Array(weight.length);
-  const defaultWeight = Math.fround(nbWeight * prior);
-  for (let f = 0; f < weights.length; f++) {
-    const p = positive[f]!;
-    const n = negative[f]!;
-    // untouched buckets (the vast majority at 2^22) read exactly what a version stores for them
-    weights[f] = p === 0 && n === 0 ? defaultWeight + weight[f]! : weight[f]! + nbWeight * (bucketLogRatio(p, n, smoothing) + prior);
-  }
-  return { bias: state.bias, weights, defaultWeight };
 }
 
 /** The logit of one document (distinct features) straight from the state: O(features), not O(buckets). */

@@ -87,6 +87,12 @@ const schema = z
      * ones are tombstoned unless a label points to them.
      */
     keepVersions: z.number().int().min(1).max(1_000).default(5),
+    /**
+     * A version ships all its stored rows (a snapshot) every this many versions; the ones
+     * between ship only the rows trained since the version before (a delta). 1: every
+     * version is a snapshot. Retention keeps the snapshot and deltas a kept version needs.
+     */
+    snapshotEvery: z.number().int().min(1).max(1_000).default(10),
     /** Largest chunk of weights in one record (stay below the topic's max.message.bytes). */
     maxChunkBytes: z.number().int().min(1024).max(100_000_000).default(900_000),
     /** Roll a label back when the version it was moved to does worse on the live stream (see above). */

@@ -1,11 +1,12 @@
 import { ErrorCode, fatal } from '../errors.js';
 import { sha256Hex, splitIntoChunks } from '../models/chunks.js';
+import { encodeDelta } from '../models/weights-delta.js';
 import { Featurizer, type HashingParams } from '../models/features.js';
 import { loadModel } from '../models/loaded-model.js';
 import { scoreDocument, sigmoid, type ScoringWeights } from '../models/scoring.js';
-import { denseWeights, deserializeWeights, serializeWeights } from '../models/weights-format.js';
+import { denseWeights, deserializeWeights, gatherStoredRows, serializeStoredRows } from '../models/weights-format.js';
 import type { ModelWeights, WeightEncoding } from '../models/weights-types.js';
-import type { ModelChunk, ModelMetrics, ModelVersion, Review } from '../records/types.js';
+import type { DeltaManifest, ModelChunk, ModelMetrics, ModelVersion, Review } from '../records/types.js';
 import type { BackendInfo } from './backend.js';
 import { HoldoutSet, isHoldout, PrequentialWindow, type HoldoutEvaluation, type HoldoutVerdicts } from './evaluation.js';
 import { chooseExecutor, type ExecutorChoice, type ModelExecutor } from './executor.js';
@@ -73,6 +74,8 @@ interface Version {
   scorer: ScoringWeights;
   /** How it classified the holdout when it was a candidate (none after a restore). */
   verdicts: HoldoutVerdicts | undefined;
+  /** Its stored rows with their training state: the base the next version's delta is taken on. */
+  stored: ModelWeights;
 }
 
 /** Unacknowledged candidates kept for markPublished. */
@@ -272,7 +275,8 @@ export class Trainer {
     this.schedule.restart(now);
     const state = await this.executor.state();
     const effective = effectiveWeights(state, this.options.smoothing);
-    const bytes = this.serialize(state, effective, this.options.compression);
+    const stored = this.storedRows(state, effective, this.options.compression);
+    const bytes = serializeStoredRows(stored);
     const live: ScoringWeights = effective;
     const publishedWeights: ScoringWeights =
       this.options.compression === 'float32' ? live : { bias: live.bias, weights: denseWeights(deserializeWeights(bytes)) };
@@ -290,6 +294,7 @@ export class Trainer {
       return { kind: 'rejected', reason: decision.reason, holdoutAccuracy: holdoutAccuracy ?? 0 };
     }
     const version = this.nextVersion++;
+    const shipped = this.deltaOrSnapshot(version, stored, bytes);
     const manifest: ModelVersion = {
       model: this.options.model,
       version,
@@ -303,14 +308,31 @@ export class Trainer {
       metrics: this.metrics(evaluation, fullPrecision),
       configJson: JSON.stringify({ kind: 'nb-logistic', ...this.options }),
       hashing: { ...this.hashing },
-      weights: { encoding: this.options.compression, sha256: sha256Hex(bytes), bytes: bytes.length, chunks: 0 },
+      weights: { encoding: this.options.compression, sha256: sha256Hex(bytes), bytes: bytes.length, chunks: 0, delta: shipped.delta },
     };
-    const chunks = splitIntoChunks({ model: manifest.model, version, bytes, maxChunkBytes: this.options.maxChunkBytes });
+    const chunks = splitIntoChunks({ model: manifest.model, version, bytes: shipped.bytes, maxChunkBytes: this.options.maxChunkBytes });
     manifest.weights.chunks = chunks.length;
-    this.pending.set(version, { manifest, scorer: publishedWeights, verdicts: evaluation.verdicts });
+    this.pending.set(version, { manifest, scorer: publishedWeights, verdicts: evaluation.verdicts, stored });
     // Candidates whose publication failed are never acked: keep only the newest few.
     for (const v of this.pending.keys()) if (this.pending.size > MAX_PENDING) this.pending.delete(v);
     return { kind: 'publish', manifest, chunks };
+  }
+
+  /**
+   * What version `version` ships: a delta on the last published version while its chain is
+   * shorter than `snapshotEvery` and the delta is smaller than the full weights, else the
+   * full weights (a snapshot). A delta is always taken on the version published last, which
+   * is the one readers that followed every version hold.
+   */
+  private deltaOrSnapshot(version: number, stored: ModelWeights, full: Buffer): { bytes: Buffer; delta: DeltaManifest | null } {
+    const snapshot = { bytes: full, delta: null };
+    const base = this.lastPublished;
+    if (!base) return snapshot;
+    const chainStart = base.manifest.weights.delta?.snapshot ?? base.manifest.version;
+    if (version - chainStart >= this.options.snapshotEvery) return snapshot;
+    const delta = encodeDelta({ base: base.stored, baseSha256: base.manifest.weights.sha256, next: stored, smoothing: this.options.smoothing });
+    if (!delta || delta.length >= full.length) return snapshot;
+    return { bytes: delta, delta: { base: base.manifest.version, snapshot: chainStart, bytes: delta.length, sha256: sha256Hex(delta) } };
   }
 
   private metrics(evaluation: HoldoutEvaluation, fullPrecision: number | null | undefined): ModelMetrics {
@@ -368,7 +390,7 @@ export class Trainer {
     this.examplesSeen = training.examplesSeen;
     this.steps = training.steps;
     this.offsets.load(manifest.offsets);
-    this.lastPublished = { manifest, scorer: { bias: weights.bias, weights: denseWeights(weights) }, verdicts: undefined };
+    this.lastPublished = { manifest, scorer: { bias: weights.bias, weights: denseWeights(weights) }, verdicts: undefined, stored: weights };
     this.holdout.setBaseline(undefined);
     this.pending.clear();
     this.nextVersion = manifest.version + 1;
@@ -394,7 +416,7 @@ export class Trainer {
   exportWeights(encoding: WeightEncoding = 'float32'): Promise<Buffer> {
     return this.exclusive(async () => {
       const state = await this.executor.state();
-      return this.serialize(state, effectiveWeights(state, this.options.smoothing), encoding);
+      return serializeStoredRows(this.storedRows(state, effectiveWeights(state, this.options.smoothing), encoding));
     });
   }
 
@@ -430,11 +452,12 @@ export class Trainer {
     this.executor.dispose();
   }
 
-  private serialize(state: ModelState, effective: EffectiveWeights, encoding: WeightEncoding): Buffer {
+  /** The rows a version stores (the touched buckets) with their training state. */
+  private storedRows(state: ModelState, effective: EffectiveWeights, encoding: WeightEncoding): ModelWeights {
     const { bias, weights, defaultWeight } = effective;
     const rowIds = touchedBuckets(state);
     this.touchedRows = rowIds.length;
-    return serializeWeights({
+    return gatherStoredRows({
       hashing: this.hashing,
       encoding,
       bias,

@@ -105,7 +105,7 @@ beforeAll(async () => {
             ...s,
             batchSize: 250,
             // acceptMargin 1: every candidate is published, the bad ones too (this test is about what happens after)
-            options: { ...s.options, buckets: 65_536, publishEveryExamples: 1_000, publishEveryMs: 600_000, acceptMargin: 1, keepVersions: 2, autoRollback: { label: 'stable', window: WINDOW, margin: 0.05 } },
+            options: { ...s.options, buckets: 65_536, publishEveryExamples: 1_000, publishEveryMs: 600_000, acceptMargin: 1, keepVersions: 2, snapshotEvery: 3, autoRollback: { label: 'stable', window: WINDOW, margin: 0.05 } },
           }
         : s,
     ),
@@ -159,7 +159,8 @@ describe('automatic rollback', () => {
     const live = await scrape('reviewflow_trainer_label_accuracy');
     expect(live.find((s) => s.labels.includes(`version="${bad}"`))?.value).toBeLessThan(0.5);
     // keepVersions 2: while stable pointed to the bad version, a version was published and
-    // retention ran; the good one stayed loadable (the label's previous target), others went
+    // retention ran; the good one stayed loadable (the label's previous target), others went.
+    // A snapshot every 3 versions: the version after the good one is on no kept version's chain
     const { versions } = await history();
     expect(Math.max(...versions.map((v) => v.version))).toBeGreaterThan(bad);
     expect(versions.find((v) => v.version === good)?.retained).toBe(true);

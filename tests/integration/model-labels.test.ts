@@ -9,7 +9,9 @@ import { startServe, type ServeProcess } from '../helpers/serve-process.js';
 /**
  * Labels and rollback across processes: the CLI moves `stable`, a running `serve --follow
  * stable` swaps to it under load, fresh processes find it on the topic, and the trainer's
- * retention (keepVersions 2) keeps labelled versions and drops the others.
+ * retention (keepVersions 2) keeps labelled versions and drops the others. A snapshot every
+ * 2 versions: `stable` is a delta version, so it loads from its snapshot and stays loadable
+ * with it, and a rollback goes back to a delta version.
  */
 const kafka = testKafka();
 let topology: Topology;
@@ -31,7 +33,12 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30
     await sleep(100);
   }
 }
-type Listed = { version: number; retained: boolean; labels: string[] };
+type Listed = { version: number; retained: boolean; labels: string[]; weights: { delta: { snapshot: number } | null }; published: { as: string; bytes: number } };
+/** A version and every version from the snapshot its deltas start at: what must stay on the topic for it to load. */
+const chainOf = (versions: Listed[], version: number): number[] => {
+  const from = versions.find((v) => v.version === version)!.weights.delta?.snapshot ?? version;
+  return versions.filter((v) => v.version >= from && v.version <= version).map((v) => v.version);
+};
 const listVersions = async (): Promise<{ versions: Listed[]; labels: Record<string, Record<string, number>> }> => {
   const run = await cli('models', 'list');
   expect(run.code, run.stderr).toBe(0);
@@ -42,7 +49,7 @@ const listVersions = async (): Promise<{ versions: Listed[]; labels: Record<stri
 beforeAll(async () => {
   topology = await testTopology(kafka, 'labels', 'topologies/sentiment.yaml', (t) => ({
     ...t,
-    stages: t.stages.map((s) => (s.id === 'train' ? { ...s, batchSize: 500, options: { ...s.options, buckets: 65_536, publishEveryExamples: 1_000, publishEveryMs: 600_000, keepVersions: 2 } } : s)),
+    stages: t.stages.map((s) => (s.id === 'train' ? { ...s, batchSize: 500, options: { ...s.options, buckets: 65_536, publishEveryExamples: 1_000, publishEveryMs: 600_000, keepVersions: 2, snapshotEvery: 2 } } : s)),
   }));
   file = writeTopologyFile(topology);
   await publish(2, 0);
@@ -56,8 +63,11 @@ afterAll(async () => {
 describe('model labels', () => {
   it('models label points stable at a version, and serve --follow stable answers with it', async () => {
     const { versions } = await listVersions();
-    stable = versions[0]!.version;
     expect(versions.length).toBeGreaterThanOrEqual(2);
+    // the first delta version: a reader rebuilds it on its snapshot
+    const delta = versions.find((v) => v.published.as === 'delta');
+    expect(delta?.published.bytes).toBeLessThan(versions[0]!.published.bytes);
+    stable = delta!.version;
     const label = await cli('models', 'label', '--version', String(stable), '--label', 'stable', '--reason', 'first good one', '--by', 'test');
     expect(label.code, label.stderr).toBe(0);
     expect(label.json.at(-1)).toMatchObject({ model: 'sentiment', label: 'stable', version: stable, previous: null, action: 'label', by: 'test', reason: 'first good one' });
@@ -68,7 +78,7 @@ describe('model labels', () => {
   }, 90_000);
 
   it('serve stays on stable while newer versions arrive; the trainer keeps the labelled version past keepVersions and drops an unlabelled one', async () => {
-    await publish(2, 2_500);
+    await publish(4, 2_500);
     const { versions, labels } = await listVersions();
     const newest = versions.map((v) => v.version).sort((a, b) => b - a);
     expect(newest[0]).toBeGreaterThan(stable + 2);
@@ -76,9 +86,12 @@ describe('model labels', () => {
     expect(await predictVersion()).toBe(stable);
     expect(labels).toEqual({ sentiment: { stable } });
     expect(versions.find((v) => v.version === stable)).toMatchObject({ retained: true, labels: ['stable'] });
-    // keepVersions 2: the two newest and the labelled one stay; every other version was tombstoned
+    // keepVersions 2: the two newest and the labelled one stay, with the snapshots and deltas
+    // they are built on; every other version was tombstoned
     const retained = versions.filter((v) => v.retained).map((v) => v.version).sort((a, b) => a - b);
-    expect(retained).toEqual([stable, newest[1], newest[0]].sort((a, b) => a! - b!));
+    const needed = new Set([stable, newest[1]!, newest[0]!].flatMap((v) => chainOf(versions, v)));
+    expect(retained).toEqual([...needed].sort((a, b) => a - b));
+    expect(retained.length).toBeLessThan(versions.length);
   }, 150_000);
 
   it('a label move and a rollback swap a running serve under load with no failed request; a fresh process follows the label', async () => {

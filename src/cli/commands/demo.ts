@@ -3,6 +3,8 @@ import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { BrokerManager } from '../../broker/manager.js';
 import { INPUT_FORMATS, type InputFormat } from '../../ingest/index.js';
+import { publishedAs } from '../../models/delta-version.js';
+import type { ModelVersion } from '../../records/types.js';
 import { topicSpecs } from '../../topology/index.js';
 import { action } from '../action.js';
 import type { CliContext } from '../context.js';
@@ -19,6 +21,13 @@ interface DemoOptions {
   rate: number;
   report: string;
   fuse?: boolean;
+}
+
+/** "1843 KiB float16 snapshot" or "212 KiB delta of 1843 KiB float16": what a version put on the topic. */
+function publishedLine(m: ModelVersion): string {
+  const kib = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KiB`;
+  const published = publishedAs(m);
+  return published.as === 'snapshot' ? `${kib(published.bytes)} ${m.weights.encoding} snapshot` : `${kib(published.bytes)} delta of ${kib(m.weights.bytes)} ${m.weights.encoding}`;
 }
 
 /** Where the synthetic stream stopped last time, so a second demo continues it. */
@@ -94,7 +103,7 @@ export function registerDemo(program: Command): void {
           onModelPublished: (m) => {
             versions++;
             const pct = (x: number | null): string => (x == null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
-            progress?.log(`model ${m.model} v${m.version} published: holdout ${pct(m.metrics.holdoutAccuracy)}, prequential ${pct(m.metrics.prequentialAccuracy)}, ${m.examplesSeen} examples, ${(m.weights.bytes / 1024).toFixed(0)} KiB ${m.weights.encoding}, ${m.backend} backend, ${m.executor} executor`);
+            progress?.log(`model ${m.model} v${m.version} published: holdout ${pct(m.metrics.holdoutAccuracy)}, prequential ${pct(m.metrics.prequentialAccuracy)}, ${m.examplesSeen} examples, ${publishedLine(m)}, ${m.backend} backend, ${m.executor} executor`);
             if (opts.versions !== undefined && versions >= opts.versions) reachedVersions();
           },
           onCandidateRejected: (reason) => {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ErrorCode, ReviewflowError } from '../../errors.js';
+import { publishedAs } from '../../models/delta-version.js';
 import { readModelHistory } from '../../subscription/history.js';
 import type { ModelLabel, ModelVersion } from '../../records/types.js';
 import { action } from '../action.js';
@@ -8,10 +9,10 @@ import { trainerStages } from '../model-topics.js';
 import { registerLabelCommands } from './model-labels.js';
 import { emit } from '../output.js';
 
-/** What `models list` shows of a version: everything but the configuration blob. */
+/** What `models list` shows of a version: everything but the configuration blob, and how it was published (snapshot or delta, and its bytes on the topic). */
 export function versionSummary(v: ModelVersion & { verified?: boolean }): Record<string, unknown> {
   const { configJson: _config, ...rest } = v;
-  return rest;
+  return { ...rest, published: publishedAs(v) };
 }
 
 /** The last move of a label, as `models list` shows it: where, how, by whom, when, why, and from where. */

@@ -32,8 +32,24 @@ describe('ModelTopicIndex', () => {
     expect([...index.labelled('sentiment')]).toEqual([3]);
   });
 
+  const snapshotsOnly = (): undefined => undefined;
+
   it('versionsToDrop keeps the newest keepVersions and every labelled version', () => {
-    expect(versionsToDrop([1, 2, 3, 4, 5, 6, 7], 3, new Set([2]))).toEqual([1, 3, 4]);
-    expect(versionsToDrop([1, 2], 5, new Set())).toEqual([]);
+    expect(versionsToDrop({ retained: [1, 2, 3, 4, 5, 6, 7], keepVersions: 3, kept: new Set([2]), snapshotOf: snapshotsOnly })).toEqual([1, 3, 4]);
+    expect(versionsToDrop({ retained: [1, 2], keepVersions: 5, kept: new Set(), snapshotOf: snapshotsOnly })).toEqual([]);
+  });
+
+  it('versionsToDrop keeps the snapshot and every delta a kept version is built on, and nothing else', () => {
+    // a snapshot every 4 versions: 1, 5, 9, 13; the others are deltas on the version before
+    const snapshotOf = (v: number): number | undefined => (v % 4 === 1 ? undefined : v - ((v - 1) % 4));
+    const retained = Array.from({ length: 14 }, (_, i) => i + 1);
+    // newest 2 are 13 (snapshot) and 14 (delta on 13): everything before 13 may go
+    expect(versionsToDrop({ retained, keepVersions: 2, kept: new Set(), snapshotOf })).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    // newest 3 reach back to 12, a delta whose chain starts at 9
+    expect(versionsToDrop({ retained, keepVersions: 3, kept: new Set(), snapshotOf })).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    // a label on delta 7 keeps 5, 6 and 7, but not 8 (built on 7, not needed by it)
+    expect(versionsToDrop({ retained, keepVersions: 2, kept: new Set([7]), snapshotOf })).toEqual([1, 2, 3, 4, 8, 9, 10, 11, 12]);
+    // a label on a version already tombstoned keeps nothing of its chain
+    expect(versionsToDrop({ retained: [9, 10, 11, 12, 13, 14], keepVersions: 1, kept: new Set([7]), snapshotOf })).toEqual([9, 10, 11, 12]);
   });
 });

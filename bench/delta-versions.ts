@@ -1,0 +1,106 @@
+/**
+ * What delta versions save: bytes put on the model topic per version, snapshots against
+ * deltas, and what rebuilding a delta costs a reader, with the trainer's default options
+ * (2^22 buckets, float16, a snapshot every 10 versions) and one version every `--every`
+ * trained examples (default 2,000). The anchor is each version's full size, from the same
+ * run: its manifest's `weights.bytes`, which is what the version would have published with
+ * `snapshotEvery: 1` (the full weights are the same either way: tests/unit/trainer/
+ * delta-versions.test.ts).
+ *
+ *   npm run build && node dist/bench/delta-versions.js [--every 2000] [--snapshot-every 10] [--dataset name=path.jsonl]
+ *   (prints a table, then one JSON line)
+ */
+import { ModelAssembler, publishedBytes, type ModelUpdateRecord } from '../src/models/index.js';
+import { loadBackend, Trainer, trainerOptions, type BackendInfo } from '../src/trainer/index.js';
+import { benchDatasets, parseDatasetArgs, type Dataset } from './trainer/datasets.js';
+
+/** Records per trainBatch call: the train stage's default batch. */
+const FEED = 500;
+
+interface DeltaRow {
+  dataset: string;
+  versions: number;
+  snapshots: number;
+  /** Mean bytes of a full version (what every version cost before deltas). */
+  fullBytesMean: number;
+  /** Mean bytes of a delta version's delta. */
+  deltaBytesMean: number;
+  /** Bytes published over all versions, with deltas ÷ all full. */
+  publishedRatio: number;
+  /** Mean ms a reader spends assembling and verifying a version: deltas (rebuilt) and snapshots. */
+  readDeltaMs: number;
+  readSnapshotMs: number;
+}
+
+function numberArg(argv: readonly string[], name: string, fallback: number): number {
+  const at = argv.indexOf(name);
+  if (at < 0) return fallback;
+  const value = Number(argv[at + 1]);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} takes a whole number from 1; got "${argv[at + 1] ?? ''}"`);
+  return value;
+}
+
+async function benchDataset(dataset: Dataset, backend: BackendInfo, every: number, snapshotEvery: number): Promise<DeltaRow> {
+  const trainer = await Trainer.create(trainerOptions.parse({ backend: 'cpu', publishEveryExamples: every, publishEveryMs: 1e12, acceptMargin: 1, snapshotEvery }), backend);
+  const records: ModelUpdateRecord[][] = [];
+  try {
+    for (let from = 0; from < dataset.reviews.length; from += FEED) {
+      const batch = dataset.reviews.slice(from, from + FEED).map((review, i) => ({ review, topic: 'bench', partition: 0, offset: from + i }));
+      await trainer.trainBatch(batch);
+      const final = from + FEED >= dataset.reviews.length;
+      const candidate = await trainer.maybeCandidate(Date.now(), { final });
+      if (candidate?.kind !== 'publish') continue;
+      trainer.markPublished(candidate.manifest);
+      records.push([...candidate.chunks.map((value): ModelUpdateRecord => ({ kind: 'chunk', value })), { kind: 'manifest', value: candidate.manifest }]);
+    }
+  } finally {
+    trainer.dispose();
+  }
+  const assembler = new ModelAssembler();
+  const read = { delta: [] as number[], snapshot: [] as number[] };
+  for (const version of records) {
+    const started = performance.now();
+    for (const record of version) {
+      const result = assembler.add(record);
+      if (result.kind === 'ignored') throw new Error(`v${result.version} did not load: ${result.reason}`);
+    }
+    const manifest = version.at(-1)!.value as Extract<ModelUpdateRecord, { kind: 'manifest' }>['value'];
+    (manifest.weights.delta ? read.delta : read.snapshot).push(performance.now() - started);
+  }
+  const manifests = records.map((v) => v.at(-1)!.value as Extract<ModelUpdateRecord, { kind: 'manifest' }>['value']);
+  const deltas = manifests.filter((m) => m.weights.delta);
+  const mean = (xs: number[]): number => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
+  const full = manifests.reduce((sum, m) => sum + m.weights.bytes, 0);
+  return {
+    dataset: dataset.name,
+    versions: manifests.length,
+    snapshots: manifests.length - deltas.length,
+    fullBytesMean: Math.round(full / manifests.length),
+    deltaBytesMean: Math.round(mean(deltas.map(publishedBytes))),
+    publishedRatio: manifests.reduce((sum, m) => sum + publishedBytes(m), 0) / full,
+    readDeltaMs: mean(read.delta),
+    readSnapshotMs: mean(read.snapshot),
+  };
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const every = numberArg(argv, '--every', 2_000);
+  const snapshotEvery = numberArg(argv, '--snapshot-every', 10);
+  const backend = await loadBackend('cpu');
+  const { datasets, missing } = benchDatasets(parseDatasetArgs(argv));
+  for (const m of missing) console.log(`skipped ${m}`);
+  const rows: DeltaRow[] = [];
+  for (const dataset of datasets) rows.push(await benchDataset(dataset, backend, every, snapshotEvery));
+  const kb = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KiB`;
+  console.log(`one version every ${every} examples, a snapshot every ${snapshotEvery} versions`);
+  console.log('dataset          versions  snapshots  full/version  delta/version  published÷full  read delta  read snapshot');
+  for (const r of rows) {
+    console.log(
+      `${r.dataset.padEnd(16)} ${String(r.versions).padStart(8)}  ${String(r.snapshots).padStart(9)}  ${kb(r.fullBytesMean).padStart(12)}  ${kb(r.deltaBytesMean).padStart(13)}  ${r.publishedRatio.toFixed(3).padStart(14)}  ${`${r.readDeltaMs.toFixed(1)} ms`.padStart(10)}  ${`${r.readSnapshotMs.toFixed(1)} ms`.padStart(13)}`,
+    );
+  }
+  console.log(JSON.stringify({ bench: 'delta-versions', every, snapshotEvery, rows }));
+}
+
+await main();
