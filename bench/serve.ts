@@ -117,7 +117,7 @@ async function republisher(kafka: KafkaPort, topic: string, model: string): Prom
   const publish = async (): Promise<void> => {
     const parentVersion = version++;
     const chunks = splitIntoChunks({ model, version, bytes: newest.weights, maxChunkBytes: 900_000 });
-    const manifest = { ...newest.manifest, version, parentVersion, createdAt: Date.now(), weights: { ...newest.manifest.weights, chunks: chunks.length } };
+    const manifest = { ...newest.manifest, version, parentVersion, createdAt: Date.now(), weights: { ...newest.manifest.weights, chunks: chunks.length, delta: null } };
     for (const chunk of chunks) {
       await producer.send([{ topic, messages: [{ key: modelKeys.chunk(model, version, chunk.index), value: encode('model-chunk', chunk), partition: 0 }] }]);
     }
