@@ -62,7 +62,7 @@ export function splitRequests(batches: TopicMessages[], maxBytes = MAX_REQUEST_B
   return requests;
 }
 
-/** The records of one topic partition (or of one topic, when kafkajs places them): one kafkajs send. */
+/** One topic's records of a request: of one partition once split by `byPartition`. */
 interface PartitionBatch {
   topic: string;
   messages: Message[];
@@ -82,10 +82,6 @@ function byPartition(request: PartitionBatch[]): PartitionBatch[] {
     }
   }
   return [...topics.values()].flatMap((partitions) => [...partitions.values()]);
-}
-
-function describeBatch(b: PartitionBatch): string {
-  return b.messages[0]?.partition === undefined ? b.topic : `${b.topic}[${b.messages[0].partition}]`;
 }
 
 function toKafkaMessage(m: OutgoingMessage): Message {
@@ -165,49 +161,55 @@ export class ProducerPort {
    * after another, so records keep their order within a partition. A retriable failure
    * (a broker down, a leader moving) is retried until the delivery timeout, as the Java
    * client's delivery.timeout.ms: a broker failover takes longer than kafkajs's own retries.
+   *
+   * Outside a transaction a request goes to kafkajs whole: on one broker that is one
+   * produce request, written whole or not at all when the process dies, which keeps the
+   * stats records of a chunk (one topic per stage) in step with its outputs. A send again
+   * may write records twice, which at-least-once allows; transactions cannot, and send one
+   * partition per kafkajs send (see sendEach).
    */
   async send(batches: TopicMessages[]): Promise<void> {
     for (const request of splitRequests(batches.filter((b) => b.messages.length > 0))) {
-      await this.deliver(byPartition(await this.placed(request)));
+      await this.deliver(await this.placed(request));
     }
   }
 
   private async deliver(request: PartitionBatch[]): Promise<void> {
     const deadline = Date.now() + this.deliveryTimeoutMs;
-    let pending = request;
     let renewed = false;
     for (let attempt = 1; ; attempt++) {
-      const failed = await this.sendEach(pending, (b) => this.producer.sendBatch({ topicMessages: [b], acks: -1 }), 'produce');
-      if (failed.length === 0) return;
-      pending = failed.map((f) => f.batch);
-      const err = (failed.find((f) => !isTransient(f.err)) ?? failed[0]!).err;
-      if (!renewed && failed.some((f) => isOutOfOrderSequence(f.err))) {
-        // the leader refuses our sequence numbers for good: a new producer id, then those
-        // partitions again (their records may be in the log already: at-least-once allows that)
-        renewed = true;
-        await this.reset();
-        continue;
+      try {
+        this.check(request, await kafkaCall('produce', () => this.producer.sendBatch({ topicMessages: request, acks: -1 })));
+        return;
+      } catch (err) {
+        if (!renewed && isOutOfOrderSequence(err)) {
+          // the leader refuses our sequence numbers for good: a new producer id, then the
+          // request again (its records may be in the log already: at-least-once allows that)
+          renewed = true;
+          await this.reset();
+          continue;
+        }
+        const delay = backoffDelay(attempt, 500, 5_000);
+        if (!isTransient(err) || Date.now() + delay > deadline) throw err;
+        log.warn({ topics: request.map((b) => b.topic), attempt, delayMs: delay, err: describeError(err) }, 'produce failed; sending the request again');
+        await sleep(delay);
       }
-      const delay = backoffDelay(attempt, 500, 5_000);
-      if (!isTransient(err) || Date.now() + delay > deadline) throw err;
-      log.warn({ partitions: pending.map(describeBatch), attempt, delayMs: delay, err: describeError(err) }, 'produce failed; sending those partitions again');
-      await sleep(delay);
     }
   }
 
   /**
    * Sends each partition's records in a kafkajs send of its own, all at once, and waits
-   * until every one has settled; returns those that failed. One partition per send
-   * because kafkajs 2.2.4 mishandles a send that spans brokers: retrying it while another
-   * broker's request is still in flight, it sends that broker the same records again with
-   * the next sequence numbers, which the broker writes twice (one chunk twice inside one
+   * until every one has settled; returns those that failed. Inside a transaction, because
+   * kafkajs 2.2.4 mishandles a send that spans brokers: retrying it while another broker's
+   * request is still in flight, it sends that broker the same records again with the next
+   * sequence numbers, which the broker writes twice (one chunk twice inside one
    * transaction, in the fault test); and it skips a partition whose leader moved to a
    * broker that had answered (tulios/kafkajs#1303). A send to one partition has one
    * request in flight, and its retry repeats that request with the same sequence numbers,
-   * which the broker de-duplicates.
+   * which the broker de-duplicates; nothing is in flight when the transaction aborts.
    */
   private async sendEach(batches: PartitionBatch[], send: (batch: PartitionBatch) => Promise<RecordMetadata[]>, action: string): Promise<Array<{ batch: PartitionBatch; err: unknown }>> {
-    const settled = await Promise.allSettled(batches.map(async (b) => this.check(b, await kafkaCall(action, () => send(b)))));
+    const settled = await Promise.allSettled(batches.map(async (b) => this.check([b], await kafkaCall(action, () => send(b)))));
     return settled.flatMap((s, i) => (s.status === 'rejected' ? [{ batch: batches[i]!, err: s.reason as unknown }] : []));
   }
 
@@ -283,8 +285,8 @@ export class ProducerPort {
     return Promise.all(request.map(async (b) => ({ topic: b.topic, messages: placement ? await placement.place(b.topic, b.messages.map(toKafkaMessage)) : b.messages.map(toKafkaMessage) })));
   }
 
-  private check(batch: PartitionBatch, acknowledged: RecordMetadata[]): void {
-    if (this.placement) checkAcknowledged([batch], acknowledged);
+  private check(request: PartitionBatch[], acknowledged: RecordMetadata[]): void {
+    if (this.placement) checkAcknowledged(request, acknowledged);
   }
 
   async disconnect(): Promise<void> {
