@@ -10,6 +10,11 @@ export interface HashingParams {
   seed: number;
 }
 
+/** Whether two sets of hashing parameters hash every text to the same buckets. */
+export function sameHashing(a: HashingParams, b: HashingParams): boolean {
+  return a.buckets === b.buckets && a.ngrams === b.ngrams && a.seed === b.seed;
+}
+
 /** A growable Int32Array of bucket ids: features of many documents, back to back. */
 export class FeatureBuffer {
   data: Int32Array;

@@ -1,6 +1,7 @@
 import { ErrorCode, fatal } from '../errors.js';
 import type { ModelVersion } from '../records/types.js';
 import { verifySha256 } from './chunks.js';
+import { sameHashing } from './features.js';
 import { deserializeWeights } from './weights-format.js';
 import type { ModelWeights } from './weights-types.js';
 
@@ -31,8 +32,7 @@ export function loadModel(manifest: ModelVersion, bytes: Uint8Array): LoadedMode
     throw fatal(ErrorCode.MODEL_CORRUPT, `${where}: weights do not match the manifest's SHA-256`);
   }
   const weights = deserializeWeights(bytes);
-  const h = manifest.hashing;
-  if (weights.hashing.buckets !== h.buckets || weights.hashing.ngrams !== h.ngrams || weights.hashing.seed !== h.seed) {
+  if (!sameHashing(weights.hashing, manifest.hashing)) {
     throw fatal(ErrorCode.MODEL_CORRUPT, `${where}: weights' hashing parameters differ from the manifest's`);
   }
   if (weights.encoding !== manifest.weights.encoding) {

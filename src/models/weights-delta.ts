@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ErrorCode, fatal } from '../errors.js';
 import { effectiveWeights } from './effective-weights.js';
+import { sameHashing } from './features.js';
 import { allocateBlob, layoutSections, readBlob } from './section-blob.js';
 import { scalarsOf, scalarsSchema } from './weights-format.js';
 import type { ModelWeights, TrainingState } from './weights-types.js';
@@ -54,7 +55,7 @@ export function encodeDelta(source: DeltaSource): Buffer | undefined {
   const { base, next } = source;
   const b = base.training;
   const n = next.training;
-  if (!b || !n || base.encoding !== next.encoding || !sameHashing(base, next)) return undefined;
+  if (!b || !n || base.encoding !== next.encoding || !sameHashing(base.hashing, next.hashing)) return undefined;
   const changed = changedRows(base.rowIds, b, next.rowIds, n);
   if (!changed) return undefined;
   const count = changed.length;
@@ -188,8 +189,4 @@ function mergeRowIds(baseIds: Uint32Array, deltaIds: Uint32Array, rowCount: numb
   }
   if (r !== rowCount) throw corrupt(`${r} rows after applying it, its header says ${rowCount}`);
   return { rowIds, from };
-}
-
-function sameHashing(a: ModelWeights, b: ModelWeights): boolean {
-  return a.hashing.buckets === b.hashing.buckets && a.hashing.ngrams === b.hashing.ngrams && a.hashing.seed === b.hashing.seed;
 }
