@@ -235,9 +235,15 @@ export class BrokerManager {
 
   private async allocatePorts(count: number, secure: boolean): Promise<NodePorts[]> {
     const nodes: NodePorts[] = [];
+    const taken = new Set<number>();
+    const next = async (): Promise<number> => {
+      const port = await freePort(taken);
+      taken.add(port);
+      return port;
+    };
     for (let i = 1; i <= count; i++) {
-      const node: NodePorts = { nodeId: i, brokerPort: await freePort(), controllerPort: await freePort() };
-      if (secure) node.saslSslPort = await freePort();
+      const node: NodePorts = { nodeId: i, brokerPort: await next(), controllerPort: await next() };
+      if (secure) node.saslSslPort = await next();
       nodes.push(node);
     }
     return nodes;
@@ -318,9 +324,10 @@ export class BrokerManager {
     while (Date.now() < deadline) {
       for (const node of state.nodes) {
         if (!alive(node.pid)) {
-          throw new ReviewflowError(ErrorCode.BROKER_START, `broker node ${node.nodeId} exited during start-up; see ${node.logDir}/server.log`, {
+          // the log's last lines go in the message: a test's temporary folder is gone when it is read
+          const last = tail(join(node.logDir, 'stdout.log'));
+          throw new ReviewflowError(ErrorCode.BROKER_START, `broker node ${node.nodeId} exited during start-up; see ${node.logDir}/server.log${last ? `; its output ended:\n${last}` : ''}`, {
             retriable: false,
-            hint: tail(join(node.logDir, 'stdout.log')),
           });
         }
       }

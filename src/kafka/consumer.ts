@@ -1,6 +1,6 @@
 import type { Consumer, IHeaders, KafkaMessage } from 'kafkajs';
-import { kafkaCall, originalKafkaError } from './errors.js';
-import { withRetry } from '../util/retry.js';
+import { isTransient, kafkaCall, mapKafkaError, originalKafkaError } from './errors.js';
+import { backoffDelay, withRetry } from '../util/retry.js';
 import type { ConsumedBatch, ConsumedMessage, Headers, PartitionOffsetCommit } from './types.js';
 
 export interface ConsumerOptions {
@@ -59,12 +59,25 @@ function toConsumed(m: KafkaMessage): ConsumedMessage {
   return { key: m.key, value: m.value, headers: decodeHeaders(m.headers), offset: Number(m.offset), timestamp: Number(m.timestamp) };
 }
 
+/** Pauses before a consumer that kafkajs gave up on is started again: 1 s doubling to 30 s. */
+const RESTART_BASE_MS = 1_000;
+const RESTART_MAX_MS = 30_000;
+
 /** A consumer-group member that hands whole batches to one handler and commits only when told. */
 export class ConsumerPort {
+  private handler: BatchHandler | undefined;
+  private stopped = false;
+  private restarts = 0;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private readonly crashListeners: Array<(error: Error, restart: boolean) => void> = [];
+
   constructor(
     private readonly consumer: Consumer,
     readonly options: ConsumerOptions,
-  ) {}
+  ) {
+    this.consumer.on(this.consumer.events.CRASH, (event) => this.onKafkajsCrash(event.payload.error, event.payload.restart));
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.restarts = 0));
+  }
 
   static config(options: ConsumerOptions): Parameters<InstanceType<typeof import('kafkajs').Kafka>['consumer']>[0] {
     return {
@@ -80,6 +93,7 @@ export class ConsumerPort {
   }
 
   async run(handler: BatchHandler): Promise<void> {
+    this.handler = handler;
     await kafkaCall(`connect consumer ${this.options.groupId}`, () => this.consumer.connect());
     // a topic created a moment ago may not be in every broker's metadata yet
     // (UNKNOWN_TOPIC_OR_PARTITION, retriable): subscribing again a little later succeeds
@@ -135,11 +149,36 @@ export class ConsumerPort {
 
   /** Stops fetching; the batch in hand finishes (and commits) before disconnect resolves. */
   async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.restartTimer);
     await kafkaCall('disconnect consumer', () => this.consumer.disconnect());
   }
 
+  /** `restart` is true when the consumer will start again by itself (kafkajs's restart or ours). */
   onCrash(listener: (error: Error, restart: boolean) => void): void {
-    this.consumer.on(this.consumer.events.CRASH, (event) => listener(event.payload.error, event.payload.restart));
+    this.crashListeners.push(listener);
+  }
+
+  /**
+   * kafkajs restarts a crashed consumer only for errors it calls retriable. It gives up
+   * for good on some that only time fixes, such as no group coordinator while a broker
+   * restarts; those we start again ourselves, with backoff, as long as they stay transient.
+   */
+  private onKafkajsCrash(error: Error, kafkajsRestarts: boolean): void {
+    const restart = kafkajsRestarts || (!this.stopped && this.handler !== undefined && isTransient(mapKafkaError(error, 'consume')));
+    for (const listener of this.crashListeners) listener(error, restart);
+    if (restart && !kafkajsRestarts) this.restartTimer = setTimeout(() => void this.restart(), backoffDelay(++this.restarts, RESTART_BASE_MS, RESTART_MAX_MS));
+  }
+
+  private async restart(): Promise<void> {
+    if (this.stopped || !this.handler) return;
+    try {
+      // kafkajs disconnected before it reported the crash: connect, subscribe and run again
+      await this.run(this.handler);
+    } catch (err) {
+      await this.consumer.disconnect().catch(() => undefined);
+      this.onKafkajsCrash(err instanceof Error ? err : new Error(String(err)), false);
+    }
   }
 
   /**

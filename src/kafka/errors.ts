@@ -1,7 +1,8 @@
 import kafkajs from 'kafkajs';
 import { ErrorCode, ReviewflowError, isRetriable, isReviewflowError } from '../errors.js';
 
-const { KafkaJSError, KafkaJSSASLAuthenticationError, KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSBrokerNotFound, KafkaJSNonRetriableError, KafkaJSProtocolError } = kafkajs;
+const { KafkaJSError, KafkaJSSASLAuthenticationError, KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSBrokerNotFound, KafkaJSNonRetriableError, KafkaJSProtocolError, KafkaJSGroupCoordinatorNotFound } =
+  kafkajs;
 // exported by kafkajs at run time but missing from its type declarations
 const { KafkaJSConnectionClosedError } = kafkajs as unknown as { KafkaJSConnectionClosedError: typeof KafkaJSConnectionError };
 
@@ -67,6 +68,15 @@ export function mapKafkaError(err: unknown, action: string): ReviewflowError {
       hint: closed
         ? 'if the listener requires TLS or SASL, configure them (broker.tls / broker.sasl, or KAFKA_TLS_CA_FILE / KAFKA_SASL_*); otherwise the broker is shutting down'
         : 'start one with `npx reviewflow broker start`, or set KAFKA_BROKERS=host:port to an existing cluster',
+    });
+  }
+  if (root instanceof KafkaJSGroupCoordinatorNotFound) {
+    // kafkajs calls this final, but it means no broker it asked could answer: while a
+    // broker restarts and loads the group's offsets partition, only time fixes it
+    return new ReviewflowError(ErrorCode.KAFKA_RETRIABLE, `${action}: no broker could name the group coordinator yet`, {
+      retriable: true,
+      cause: err,
+      hint: 'a broker is restarting, or the partition of __consumer_offsets that holds this group has no leader',
     });
   }
   if (err instanceof KafkaJSError) {

@@ -103,6 +103,7 @@ export class ProducerPort {
   private replaced = 0;
   /** A transaction failed and nothing since has settled it (see settle). */
   private inDoubt = false;
+  private retriesStopped = false;
 
   /**
    * `create` makes the kafkajs producer; it is called again when the producer id must
@@ -190,7 +191,7 @@ export class ProducerPort {
           continue;
         }
         const delay = backoffDelay(attempt, 500, 5_000);
-        if (!isTransient(err) || Date.now() + delay > deadline) throw err;
+        if (!isTransient(err) || Date.now() + delay > deadline || this.retriesStopped) throw err;
         log.warn({ topics: request.map((b) => b.topic), attempt, delayMs: delay, err: describeError(err) }, 'produce failed; sending the request again');
         await sleep(delay);
       }
@@ -287,6 +288,14 @@ export class ProducerPort {
 
   private check(request: PartitionBatch[], acknowledged: RecordMetadata[]): void {
     if (this.placement) checkAcknowledged(request, acknowledged);
+  }
+
+  /**
+   * A process shutting down stops waiting out a broker outage: a send that fails from
+   * now on fails at once (its input is not committed, so it is read again after a restart).
+   */
+  stopRetrying(): void {
+    this.retriesStopped = true;
   }
 
   async disconnect(): Promise<void> {

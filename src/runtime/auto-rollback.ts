@@ -177,7 +177,7 @@ export class AutoRollback {
     }
     const stored: StoredVerdict = { move: move.id, verdict: verdict.kind, reason: verdict.reason, at: Date.now() };
     const message = { key: verdictKey(model, this.label), value: Buffer.from(JSON.stringify(stored)), partition: 0 };
-    await withRetry(() => this.env.producer.send([{ topic: this.env.changelog, messages: [message] }]), DELIVERY_RETRY);
+    await this.env.producer.send([{ topic: this.env.changelog, messages: [message] }]);
     this.judged = stored;
   }
 }

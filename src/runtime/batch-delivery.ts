@@ -19,8 +19,7 @@ export class BatchDelivery {
 
   async deliver(batches: TopicMessages[], commit: PartitionOffsetCommit, controls: BatchControls): Promise<void> {
     if (this.producer.transactional) return this.deliverInTransaction(batches, commit);
-    const retry = { ...DELIVERY_RETRY, onRetry: (err: unknown, attempt: number) => this.log.warn({ err, attempt }, 'delivery failed; retrying') };
-    await withRetry(() => this.producer.send(batches), retry);
+    await this.producer.send(batches); // retries a transient failure itself, up to its delivery timeout
     // not retried here: a commit fails when the group moved on (rebalance, coordinator
     // lost); the error goes back to kafkajs, which rejoins, and the batch is read again
     await controls.commit([commit]);
@@ -39,6 +38,11 @@ export class BatchDelivery {
     // metadata that lags a leader change or a new partition: kafkajs restarts the consumer and asks again
     if (!p) throw new ReviewflowError(ErrorCode.KAFKA_RETRIABLE, `partition ${partition} of ${topic} is not in the broker's metadata yet`, { retriable: true });
     return p.committed >= 0 ? p.committed : p.end - p.lag; // with nothing committed, lag = end - earliest
+  }
+
+  /** Shutting down: a failing delivery stops waiting for the brokers (the chunk is read again after a restart). */
+  stopRetrying(): void {
+    this.producer.stopRetrying();
   }
 
   disconnect(): Promise<void> {

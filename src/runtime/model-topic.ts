@@ -4,8 +4,6 @@ import { ModelAssembler, modelKeys, moveLabel, toUpdateRecord, versionsToDrop, t
 import { encode } from '../records/index.js';
 import type { ModelChunk, ModelLabel, ModelVersion } from '../records/types.js';
 import { readModelHistory, readModelIndex } from '../subscription/history.js';
-import { withRetry } from '../util/retry.js';
-import { DELIVERY_RETRY } from './delivery.js';
 
 /** Reads a model topic to its end and returns the newest verified version of `model`. */
 export async function latestVersion(kafka: KafkaPort, topic: string, model: string, log: Logger): Promise<{ manifest: ModelVersion; weights: Buffer } | undefined> {
@@ -26,7 +24,7 @@ export async function publishLabel(kafka: KafkaPort, topic: string, label: Model
   const producer = kafka.producer();
   await producer.connect();
   try {
-    await withRetry(() => producer.send([{ topic, messages: [{ key: modelKeys.label(label.model, label.label), value: encode('model-label', label), partition: 0 }] }]), DELIVERY_RETRY);
+    await producer.send([{ topic, messages: [{ key: modelKeys.label(label.model, label.label), value: encode('model-label', label), partition: 0 }] }]);
   } finally {
     await producer.disconnect();
   }
@@ -98,7 +96,8 @@ export class ModelTopicWriter {
     messages.push({ key: modelKeys.manifest(model, manifest.version), value: encode('model-version', manifest), partition: 0 });
     // one request per record: kafkajs puts a request's records for a partition in one
     // record batch, and the broker bounds a batch by max.message.bytes
-    for (const message of messages) await withRetry(() => this.o.producer.send([{ topic: this.o.topic, messages: [message] }]), DELIVERY_RETRY);
+    // send retries a transient failure itself, up to its delivery timeout
+    for (const message of messages) await this.o.producer.send([{ topic: this.o.topic, messages: [message] }]);
     // in the background: reading the topic must not hold up training
     this.pruning = this.pruning
       .then(() => this.prune(model))

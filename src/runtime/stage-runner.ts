@@ -124,7 +124,7 @@ export class StageRunner {
       this.onAssignment(assignment);
     });
     this.consumer.onCrash((err, restart) => {
-      this.log.error({ err, restart }, restart ? 'consumer crashed; kafkajs restarts it' : 'consumer crashed for good');
+      this.log.error({ err, restart }, restart ? 'consumer crashed; it starts again' : 'consumer crashed for good');
       if (!restart) this.failure.fail(err);
     });
     this.running = this.consumer.run((batch, controls) => this.onBatch(batch, controls));
@@ -137,6 +137,7 @@ export class StageRunner {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    this.delivery?.stopRetrying();
     await this.consumer?.stop();
     for (const step of this.steps) await step.close?.();
     await this.delivery?.disconnect();

@@ -90,6 +90,16 @@ describe('ProducerPort delivery', () => {
     expect(refused.calls).toHaveLength(1);
   }, 30_000);
 
+  it('ProducerPort stops waiting out an outage once told the process is stopping', async () => {
+    const down = fakeProducer({ fail: () => connectionRefused() });
+    const port = new ProducerPort(() => down.producer, false, undefined, 120_000);
+    const at = Date.now();
+    const sending = port.send(records([0]));
+    setTimeout(() => port.stopRetrying(), 300);
+    await expect(sending).rejects.toMatchObject({ code: 'BROKER_UNREACHABLE' });
+    expect(Date.now() - at).toBeLessThan(10_000); // one backoff (at most 5 s) past the stop, not the two minutes
+  }, 30_000);
+
   it('ProducerPort does not retry inside a transaction: it waits for every partition, then throws for the caller to abort', async () => {
     const fake = fakeProducer({ delayMs: (p) => (p === 0 ? 5 : 200), fail: (p) => (p === 0 ? connectionRefused() : undefined) });
     const port = new ProducerPort(() => fake.producer, true);
