@@ -10,6 +10,7 @@ import type pino from 'pino';
 import { generateReviews } from '../src/generate/index.js';
 import { IngestProducer } from '../src/ingest/index.js';
 import { KafkaPort } from '../src/kafka/index.js';
+import { publishedBytes } from '../src/models/index.js';
 import { decode, type ModelVersion } from '../src/records/index.js';
 import { Pipeline } from '../src/runtime/pipeline.js';
 import type { Topology } from '../src/topology/index.js';
@@ -34,6 +35,10 @@ export interface LatencyResult {
   toPublished: Percentiles;
   augmentedCopies: number;
   notInAnyVersion: number;
+  /** Mean bytes a version put on the model topic (a delta's, or a snapshot's full weights)... */
+  publishedBytesPerVersion: number;
+  /** ...and the mean of its full weights: what every version would have put there as a snapshot. */
+  fullBytesPerVersion: number;
   stalled?: string;
 }
 
@@ -160,6 +165,7 @@ export async function latencyPass(o: LatencyPassOptions): Promise<LatencyResult>
     toCreated.push(v.manifest.createdAt - review.ingestedAt);
     toPublished.push(v.publishedAt - review.ingestedAt);
   });
+  const mean = (xs: number[]): number => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
   return {
     targetRecordsPerSec,
     producedRecordsPerSec: produced.produced / produced.seconds,
@@ -170,6 +176,8 @@ export async function latencyPass(o: LatencyPassOptions): Promise<LatencyResult>
     toPublished: percentiles(toPublished),
     augmentedCopies,
     notInAnyVersion,
+    publishedBytesPerVersion: mean(versions.map((v) => publishedBytes(v.manifest))),
+    fullBytesPerVersion: mean(versions.map((v) => v.manifest.weights.bytes)),
     ...(done.stalled ? { stalled: done.stalled } : {}),
   };
 }
