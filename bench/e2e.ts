@@ -80,7 +80,7 @@ export interface EndToEndResult {
   peakRssBeforeMb: number;
 }
 
-const TRAIN_OVERRIDES = { publishEveryMs: 2_000, publishEveryExamples: 1_000_000_000 };
+const TRAIN_OVERRIDES = { publishEveryMs: 500, publishEveryExamples: 1_000_000_000 };
 
 /** The default topology under `prefix`, with the trainer publishing every 2 s. */
 function benchTopology(prefix: string): Topology {

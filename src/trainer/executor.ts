@@ -1,5 +1,5 @@
 import type { BackendInfo } from './backend.js';
-import type { ModelState } from './model-state.js';
+import type { ModelState, TouchedState } from './model-state.js';
 
 /**
  * Examples [first, last) of a batch in flat arrays: example i has the distinct, sorted
@@ -39,6 +39,12 @@ export interface ModelExecutor {
   train(batch: MiniBatch, options: StepOptions): Promise<Float32Array>;
   /** The state as dense bucket-indexed arrays, a fresh copy: O(buckets). */
   state(): Promise<ModelState>;
+  /**
+   * The touched buckets (those with counts) in ascending order and their state, arrays
+   * aligned with them: what a version stores. O(touched rows) on the sparse executor, which
+   * tracks them as they are first counted; O(buckets) where the state lives elsewhere.
+   */
+  touchedState(): Promise<TouchedState>;
   /** The logit of one document (its distinct features) under the current state: O(features) on the sparse executor. */
   logit(features: Int32Array): Promise<number>;
   /** Replaces the whole state (restore). */

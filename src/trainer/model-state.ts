@@ -73,6 +73,28 @@ export function touchedBuckets(state: ModelState): Uint32Array {
   return ids;
 }
 
+/** Touched buckets in ascending order, with the state's arrays cut down to them. */
+export interface TouchedState {
+  rowIds: Uint32Array;
+  /** Arrays aligned with rowIds; the scalars as they are. */
+  rows: ModelState;
+}
+
+/** The touched rows of a dense state: O(buckets). */
+export function touchedStateOf(state: ModelState): TouchedState {
+  const rowIds = touchedBuckets(state);
+  const cut = (dense: Float32Array): Float32Array => {
+    const out = new Float32Array(rowIds.length);
+    for (let r = 0; r < rowIds.length; r++) out[r] = dense[rowIds[r]!]!;
+    return out;
+  };
+  const { bias, biasAccum, nbWeight, nbAccum, positives, negatives } = state;
+  return {
+    rowIds,
+    rows: { weight: cut(state.weight), accum: cut(state.accum), positive: cut(state.positive), negative: cut(state.negative), bias, biasAccum, nbWeight, nbAccum, positives, negatives },
+  };
+}
+
 /** Overwrites `state` with stored rows (aligned with `rowIds`) and scalars; other buckets start empty. */
 export function loadRows(state: ModelState, rowIds: Uint32Array, rows: DenseTrainingState & TrainingScalars): void {
   for (const name of ['weight', 'accum', 'positive', 'negative'] as const) {

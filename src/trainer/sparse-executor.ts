@@ -1,5 +1,5 @@
 import type { ExecutorKind, MiniBatch, ModelExecutor, StepOptions } from './executor.js';
-import { ADAGRAD_EPSILON, bucketLogRatio, documentLogit, emptyScalars, emptyState, priorLogRatio, type ModelState } from './model-state.js';
+import { ADAGRAD_EPSILON, bucketLogRatio, documentLogit, emptyScalars, emptyState, priorLogRatio, touchedBuckets, type ModelState, type TouchedState } from './model-state.js';
 import type { TrainingScalars } from '../models/weights-types.js';
 import { documentScale, sigmoid } from '../models/scoring.js';
 
@@ -44,6 +44,12 @@ export class SparseExecutor implements ModelExecutor {
   /** Buckets of the current mini-batch, each once (filled by a step, reused by the counts). */
   private touched: Int32Array;
   private touchedCount = 0;
+  /** 1 for every bucket with counts: the rows a version stores (see touchedState). */
+  private readonly counted: Uint8Array;
+  /** The counted buckets in ascending order, as of the last touchedState()... */
+  private rowIds: Uint32Array = new Uint32Array(0);
+  /** ...and those first counted since, in no order. */
+  private newlyCounted: number[] = [];
   private probabilities = new Float32Array(256);
   private nb = new Float64Array(256);
   private scales = new Float64Array(256);
@@ -60,6 +66,7 @@ export class SparseExecutor implements ModelExecutor {
     this.logSmoothed = new Float64Array(LOG_TABLE_SIZE);
     for (let k = 0; k < LOG_TABLE_SIZE; k++) this.logSmoothed[k] = Math.log(k / LOG_TABLE_STEPS_PER_UNIT + options.smoothing);
     this.touched = new Int32Array(1 << 16);
+    this.counted = new Uint8Array(options.buckets);
   }
 
   async train(batch: MiniBatch, options: StepOptions): Promise<Float32Array> {
@@ -154,9 +161,15 @@ export class SparseExecutor implements ModelExecutor {
     }
     // the step listed every bucket of the batch once: one ratio per distinct bucket
     for (let t = 0; t < this.touchedCount; t++) {
-      const r = this.touched[t]! * STRIDE;
+      const f = this.touched[t]!;
+      const r = f * STRIDE;
       // log(α) − log(α) is exactly 0, as bucketLogRatio gives an untouched bucket
       table[r + SLOT.logRatio] = this.logOfSmoothed(table[r + SLOT.positive]!) - this.logOfSmoothed(table[r + SLOT.negative]!);
+      // touchedBuckets' test, so both give the same rows (a copy of weight 0 counts nothing)
+      if (this.counted[f] === 0 && table[r + SLOT.positive]! + table[r + SLOT.negative]! > 0) {
+        this.counted[f] = 1;
+        this.newlyCounted.push(f);
+      }
     }
   }
 
@@ -178,6 +191,23 @@ export class SparseExecutor implements ModelExecutor {
       negative[f] = table[r + SLOT.negative]!;
     }
     return state;
+  }
+
+  /** O(touched rows): the buckets counted since the last call are sorted and merged in. */
+  async touchedState(): Promise<TouchedState> {
+    this.rowIds = mergeSorted(this.rowIds, Uint32Array.from(this.newlyCounted).sort());
+    this.newlyCounted = [];
+    const { rowIds, table } = this;
+    const n = rowIds.length;
+    const rows: ModelState = { weight: new Float32Array(n), accum: new Float32Array(n), positive: new Float32Array(n), negative: new Float32Array(n), ...this.scalars };
+    for (let i = 0; i < n; i++) {
+      const r = rowIds[i]! * STRIDE;
+      rows.weight[i] = table[r + SLOT.weight]!;
+      rows.accum[i] = table[r + SLOT.accum]!;
+      rows.positive[i] = table[r + SLOT.positive]!;
+      rows.negative[i] = table[r + SLOT.negative]!;
+    }
+    return { rowIds: Uint32Array.from(rowIds), rows };
   }
 
   async logit(features: Int32Array): Promise<number> {
@@ -206,9 +236,26 @@ export class SparseExecutor implements ModelExecutor {
     }
     const { bias, biasAccum, nbWeight, nbAccum, positives, negatives } = state;
     this.scalars = { bias, biasAccum, nbWeight, nbAccum, positives, negatives };
+    this.rowIds = touchedBuckets(state);
+    this.newlyCounted = [];
+    this.counted.fill(0);
+    for (const f of this.rowIds) this.counted[f] = 1;
   }
 
   dispose(): void {}
+}
+
+/** Two ascending lists with no element in both, merged into one. */
+function mergeSorted(a: Uint32Array, b: Uint32Array): Uint32Array {
+  if (b.length === 0) return a;
+  const out = new Uint32Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = a[i]! < b[j]! ? a[i++]! : b[j++]!;
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
 }
 
 function grow(array: Int32Array, needed: number): Int32Array {

@@ -1,7 +1,7 @@
 import type { Tensor, Tensor1D, Tensor2D, Variable } from '@tensorflow/tfjs';
 import type { Tf } from './backend.js';
 import type { ExecutorKind, MiniBatch, ModelExecutor, StepOptions } from './executor.js';
-import { ADAGRAD_EPSILON, logitFromState, type ModelState } from './model-state.js';
+import { ADAGRAD_EPSILON, logitFromState, touchedStateOf, type ModelState, type TouchedState } from './model-state.js';
 
 interface Variables {
   weight: Variable;
@@ -132,6 +132,11 @@ export class TfjsExecutor implements ModelExecutor {
       v.positives.assign(tf.add(v.positives, tf.sum(positiveWeight)));
       v.negatives.assign(tf.add(v.negatives, tf.sum(negativeWeight)));
     });
+  }
+
+  /** The state lives on the device: read back whole, then cut to its touched rows. */
+  async touchedState(): Promise<TouchedState> {
+    return touchedStateOf(await this.state());
   }
 
   async state(): Promise<ModelState> {

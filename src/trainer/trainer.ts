@@ -3,14 +3,15 @@ import { sha256Hex, splitIntoChunks } from '../models/chunks.js';
 import { encodeDelta } from '../models/weights-delta.js';
 import { Featurizer, type HashingParams } from '../models/features.js';
 import { loadModel } from '../models/loaded-model.js';
-import { scoreDocument, sigmoid, type ScoringWeights } from '../models/scoring.js';
-import { denseWeights, deserializeWeights, gatherStoredRows, serializeStoredRows } from '../models/weights-format.js';
+import { RowTable } from '../models/row-table.js';
+import { sigmoid } from '../models/scoring.js';
+import { deserializeWeights, serializeStoredRows } from '../models/weights-format.js';
 import type { ModelWeights, WeightEncoding } from '../models/weights-types.js';
 import type { DeltaManifest, ModelChunk, ModelMetrics, ModelVersion, Review } from '../records/types.js';
 import type { BackendInfo } from './backend.js';
 import { HoldoutSet, isHoldout, PrequentialWindow, type HoldoutEvaluation, type HoldoutVerdicts } from './evaluation.js';
 import { chooseExecutor, type ExecutorChoice, type ModelExecutor } from './executor.js';
-import { effectiveWeights, emptyState, loadRows, touchedBuckets, type EffectiveWeights, type ModelState } from './model-state.js';
+import { effectiveWeights, emptyState, loadRows, type EffectiveWeights, type TouchedState } from './model-state.js';
 import { OffsetTracker } from './offsets.js';
 import type { TrainerOptions } from './options.js';
 import { judgeCandidate, PublishSchedule } from './publisher.js';
@@ -71,7 +72,7 @@ export interface TrainerStats {
 
 interface Version {
   manifest: ModelVersion;
-  scorer: ScoringWeights;
+  scorer: VersionScorer;
   /** How it classified the holdout when it was a candidate (none after a restore). */
   verdicts: HoldoutVerdicts | undefined;
   /** Its stored rows with their training state: the base the next version's delta is taken on. */
@@ -273,13 +274,11 @@ export class Trainer {
     if (!(options.final ? this.schedule.pending() : this.schedule.due(now))) return undefined;
     if (this.options.holdoutFraction > 0 && this.holdout.size === 0) return undefined;
     this.schedule.restart(now);
-    const state = await this.executor.state();
-    const effective = effectiveWeights(state, this.options.smoothing);
-    const stored = this.storedRows(state, effective, this.options.compression);
+    // O(stored rows), never O(buckets): this runs on every candidate, every publishEveryMs
+    const stored = this.storedRows(await this.executor.touchedState(), this.options.compression);
     const bytes = serializeStoredRows(stored);
-    const live: ScoringWeights = effective;
-    const publishedWeights: ScoringWeights =
-      this.options.compression === 'float32' ? live : { bias: live.bias, weights: denseWeights(deserializeWeights(bytes)) };
+    const live = versionScorer(stored);
+    const publishedWeights = this.options.compression === 'float32' ? live : versionScorer(deserializeWeights(bytes));
     // float32 publishes the weights as they are: one scoring gives both figures.
     const fullPrecision = publishedWeights === live ? undefined : this.holdout.accuracy(scorer(live));
     const evaluation = this.holdout.evaluate(scorer(publishedWeights));
@@ -390,7 +389,7 @@ export class Trainer {
     this.examplesSeen = training.examplesSeen;
     this.steps = training.steps;
     this.offsets.load(manifest.offsets);
-    this.lastPublished = { manifest, scorer: { bias: weights.bias, weights: denseWeights(weights) }, verdicts: undefined, stored: weights };
+    this.lastPublished = { manifest, scorer: versionScorer(weights), verdicts: undefined, stored: weights };
     this.holdout.setBaseline(undefined);
     this.pending.clear();
     this.nextVersion = manifest.version + 1;
@@ -415,8 +414,7 @@ export class Trainer {
   /** The current weights and training state as a blob (float32 by default: exact, for tests and debugging). */
   exportWeights(encoding: WeightEncoding = 'float32'): Promise<Buffer> {
     return this.exclusive(async () => {
-      const state = await this.executor.state();
-      return serializeStoredRows(this.storedRows(state, effectiveWeights(state, this.options.smoothing), encoding));
+      return serializeStoredRows(this.storedRows(await this.executor.touchedState(), encoding));
     });
   }
 
@@ -453,31 +451,20 @@ export class Trainer {
   }
 
   /** The rows a version stores (the touched buckets) with their training state. */
-  private storedRows(state: ModelState, effective: EffectiveWeights, encoding: WeightEncoding): ModelWeights {
-    const { bias, weights, defaultWeight } = effective;
-    const rowIds = touchedBuckets(state);
+  private storedRows({ rowIds, rows }: TouchedState, encoding: WeightEncoding): ModelWeights {
+    // effectiveWeights maps row-aligned arrays to row-aligned weights, as it maps dense ones
+    const { bias, weights, defaultWeight }: EffectiveWeights = effectiveWeights(rows, this.options.smoothing);
     this.touchedRows = rowIds.length;
-    return gatherStoredRows({
+    const { weight, accum, positive, negative, biasAccum, nbWeight, nbAccum, positives, negatives } = rows;
+    return {
       hashing: this.hashing,
       encoding,
       bias,
       defaultWeight,
       rowIds,
-      effective: weights,
-      training: {
-        dense: state,
-        scalars: {
-          bias: state.bias,
-          biasAccum: state.biasAccum,
-          nbWeight: state.nbWeight,
-          nbAccum: state.nbAccum,
-          positives: state.positives,
-          negatives: state.negatives,
-          steps: this.steps,
-          examplesSeen: this.examplesSeen,
-        },
-      },
-    });
+      rows: weights,
+      training: { weight, accum, positive, negative, bias: rows.bias, biasAccum, nbWeight, nbAccum, positives, negatives, steps: this.steps, examplesSeen: this.examplesSeen },
+    };
   }
 
   /** Runs `work` after everything queued before it: training, candidates and reads never interleave. */
@@ -488,6 +475,17 @@ export class Trainer {
   }
 }
 
-function scorer(model: ScoringWeights): (features: Int32Array) => number {
-  return (features) => scoreDocument(model, features, 0, features.length);
+/** A version's weights as the holdout scores them: a row table, built in O(stored rows), not a 2^22-float array. */
+interface VersionScorer {
+  bias: number;
+  table: RowTable;
+}
+
+function versionScorer(weights: Pick<ModelWeights, 'bias' | 'rowIds' | 'rows' | 'defaultWeight'>): VersionScorer {
+  return { bias: weights.bias, table: new RowTable(weights) };
+}
+
+/** P(positive) of a document, bit-identical to scoreDocument on the version's dense weights (see RowTable). */
+function scorer(model: VersionScorer): (features: Int32Array) => number {
+  return (features) => sigmoid(model.table.logit(model.bias, features, 0, features.length));
 }
