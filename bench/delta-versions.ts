@@ -30,6 +30,8 @@ interface DeltaRow {
   /** Mean ms a reader spends assembling and verifying a version: deltas (rebuilt) and snapshots. */
   readDeltaMs: number;
   readSnapshotMs: number;
+  /** Mean ms the trainer spent forming a published version (maybeCandidate): its pause in training. */
+  candidateMs: number;
 }
 
 function numberArg(argv: readonly string[], name: string, fallback: number): number {
@@ -43,13 +45,16 @@ function numberArg(argv: readonly string[], name: string, fallback: number): num
 async function benchDataset(dataset: Dataset, backend: BackendInfo, every: number, snapshotEvery: number): Promise<DeltaRow> {
   const trainer = await Trainer.create(trainerOptions.parse({ backend: 'cpu', publishEveryExamples: every, publishEveryMs: 1e12, acceptMargin: 1, snapshotEvery }), backend);
   const records: ModelUpdateRecord[][] = [];
+  const candidateMs: number[] = [];
   try {
     for (let from = 0; from < dataset.reviews.length; from += FEED) {
       const batch = dataset.reviews.slice(from, from + FEED).map((review, i) => ({ review, topic: 'bench', partition: 0, offset: from + i }));
       await trainer.trainBatch(batch);
       const final = from + FEED >= dataset.reviews.length;
+      const began = performance.now();
       const candidate = await trainer.maybeCandidate(Date.now(), { final });
       if (candidate?.kind !== 'publish') continue;
+      candidateMs.push(performance.now() - began);
       trainer.markPublished(candidate.manifest);
       records.push([...candidate.chunks.map((value): ModelUpdateRecord => ({ kind: 'chunk', value })), { kind: 'manifest', value: candidate.manifest }]);
     }
@@ -80,6 +85,7 @@ async function benchDataset(dataset: Dataset, backend: BackendInfo, every: numbe
     publishedRatio: manifests.reduce((sum, m) => sum + publishedBytes(m), 0) / full,
     readDeltaMs: mean(read.delta),
     readSnapshotMs: mean(read.snapshot),
+    candidateMs: mean(candidateMs),
   };
 }
 
@@ -94,10 +100,10 @@ async function main(): Promise<void> {
   for (const dataset of datasets) rows.push(await benchDataset(dataset, backend, every, snapshotEvery));
   const kb = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KiB`;
   console.log(`one version every ${every} examples, a snapshot every ${snapshotEvery} versions`);
-  console.log('dataset          versions  snapshots  full/version  delta/version  published÷full  read delta  read snapshot');
+  console.log('dataset          versions  snapshots  full/version  delta/version  published÷full  read delta  read snapshot  candidate');
   for (const r of rows) {
     console.log(
-      `${r.dataset.padEnd(16)} ${String(r.versions).padStart(8)}  ${String(r.snapshots).padStart(9)}  ${kb(r.fullBytesMean).padStart(12)}  ${kb(r.deltaBytesMean).padStart(13)}  ${r.publishedRatio.toFixed(3).padStart(14)}  ${`${r.readDeltaMs.toFixed(1)} ms`.padStart(10)}  ${`${r.readSnapshotMs.toFixed(1)} ms`.padStart(13)}`,
+      `${r.dataset.padEnd(16)} ${String(r.versions).padStart(8)}  ${String(r.snapshots).padStart(9)}  ${kb(r.fullBytesMean).padStart(12)}  ${kb(r.deltaBytesMean).padStart(13)}  ${r.publishedRatio.toFixed(3).padStart(14)}  ${`${r.readDeltaMs.toFixed(1)} ms`.padStart(10)}  ${`${r.readSnapshotMs.toFixed(1)} ms`.padStart(13)}  ${`${r.candidateMs.toFixed(1)} ms`.padStart(9)}`,
     );
   }
   console.log(JSON.stringify({ bench: 'delta-versions', every, snapshotEvery, rows }));
