@@ -17,6 +17,7 @@ import { packageRoot } from '../src/util/paths.js';
 import { benchCodec, type BenchResult } from './codec.js';
 import { benchComputeCeiling, type ComputeCeilingResult } from './compute-ceiling.js';
 import { benchEndToEnd, type EndToEndResult, type LatencyResult, type MaxRateResult } from './e2e.js';
+import { WARMUP_MS } from './e2e-latency.js';
 import { benchKafkaThroughput, type KafkaThroughputResult } from './kafka-throughput.js';
 import { benchScaling, type ScalingResult } from './scaling.js';
 import { benchServe, type ServeBenchResult } from './serve.js';
@@ -107,7 +108,8 @@ function latencyFigures(l: LatencyResult, max: MaxRateResult, layout: string): F
     { bench: 'e2e', name: `${layout}latency run: produced at half the max rate`, value: l.producedRecordsPerSec, unit: 'records/s', baseline: { name: `${layout}max sustained`, value: max.recordsPerSec }, ratio: l.producedRecordsPerSec / max.recordsPerSec, note: `${l.produced} records over ${l.seconds.toFixed(0)} s, ${l.versions} versions${l.stalled ? `; STALLED: ${l.stalled}` : ''}` },
     { bench: 'e2e', name: `${layout}produce → in a published version, p50 (createdAt − ingestedAt)`, value: l.toCreatedAt.p50Ms, unit: 'ms', note: `${l.toCreatedAt.count} original records (${l.augmentedCopies} augmented copies left out, ${l.notInAnyVersion} in no version)` },
     { bench: 'e2e', name: `${layout}produce → in a published version, p99`, value: l.toCreatedAt.p99Ms, unit: 'ms', baseline: { name: 'target p99 (issue 7, not a measurement)', value: TARGET_P99_MS }, ratio: l.toCreatedAt.p99Ms / TARGET_P99_MS, note: `max ${ms(l.toCreatedAt.maxMs)}; ${publishedNote}` },
-    { bench: 'e2e', name: `${layout}produce → usable version (manifest acknowledged), p99`, value: l.toPublished.p99Ms, unit: 'ms', baseline: { name: 'target p99 (issue 15, not a measurement)', value: TARGET_USABLE_P99_MS }, ratio: l.toPublished.p99Ms / TARGET_USABLE_P99_MS },
+    { bench: 'e2e', name: `${layout}produce → usable version (manifest acknowledged), p99`, value: l.toPublished.p99Ms, unit: 'ms', baseline: { name: 'target p99 (issue 15, not a measurement)', value: TARGET_USABLE_P99_MS }, ratio: l.toPublished.p99Ms / TARGET_USABLE_P99_MS, note: 'every record of the pass, its warm-up included' },
+    { bench: 'e2e', name: `${layout}produce → usable version, p99 after the first ${WARMUP_MS / 1000} s`, value: l.toPublishedSteady.p99Ms, unit: 'ms', baseline: { name: 'target p99 (issue 15, not a measurement)', value: TARGET_USABLE_P99_MS }, ratio: l.toPublishedSteady.p99Ms / TARGET_USABLE_P99_MS, note: `${l.toPublishedSteady.count} records; p50 ${ms(l.toPublishedSteady.p50Ms)}, max ${ms(l.toPublishedSteady.maxMs)}` },
     { bench: 'e2e', name: `${layout}bytes published per version`, value: Math.round(l.publishedBytesPerVersion), unit: 'bytes', baseline: { name: 'its full weights (every version a snapshot)', value: Math.round(l.fullBytesPerVersion) }, ratio: l.publishedBytesPerVersion / l.fullBytesPerVersion, note: `${l.versions} versions` },
   ];
 }
