@@ -12,6 +12,7 @@
  */
 import { ModelAssembler, publishedBytes, type ModelUpdateRecord } from '../src/models/index.js';
 import { loadBackend, Trainer, trainerOptions, type BackendInfo } from '../src/trainer/index.js';
+import { mean } from './stats.js';
 import { benchDatasets, parseDatasetArgs, type Dataset } from './trainer/datasets.js';
 
 /** Records per trainBatch call: the train stage's default batch. */
@@ -74,7 +75,6 @@ async function benchDataset(dataset: Dataset, backend: BackendInfo, every: numbe
   }
   const manifests = records.map((v) => v.at(-1)!.value as Extract<ModelUpdateRecord, { kind: 'manifest' }>['value']);
   const deltas = manifests.filter((m) => m.weights.delta);
-  const mean = (xs: number[]): number => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
   const full = manifests.reduce((sum, m) => sum + m.weights.bytes, 0);
   return {
     dataset: dataset.name,

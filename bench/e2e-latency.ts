@@ -15,6 +15,7 @@ import { decode, type ModelVersion } from '../src/records/index.js';
 import { Pipeline } from '../src/runtime/pipeline.js';
 import type { Topology } from '../src/topology/index.js';
 import { waitCaughtUp } from './e2e-progress.js';
+import { mean } from './stats.js';
 
 export interface Percentiles {
   count: number;
@@ -177,7 +178,6 @@ export async function latencyPass(o: LatencyPassOptions): Promise<LatencyResult>
   });
   const firstIngested = ingested.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
   const steady = toPublished.filter((_, i) => ingested[i]! >= firstIngested + WARMUP_MS);
-  const mean = (xs: number[]): number => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
   return {
     targetRecordsPerSec,
     producedRecordsPerSec: produced.produced / produced.seconds,

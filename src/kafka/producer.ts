@@ -199,8 +199,8 @@ export class ProducerPort {
   }
 
   /**
-   * Sends each partition's records in a kafkajs send of its own, all at once, and waits
-   * until every one has settled; returns those that failed. Inside a transaction, because
+   * Sends each partition's records in a kafkajs send of its own, all at once, waits until
+   * every one has settled, then throws the first failure if any. Inside a transaction, because
    * kafkajs 2.2.4 mishandles a send that spans brokers: retrying it while another broker's
    * request is still in flight, it sends that broker the same records again with the next
    * sequence numbers, which the broker writes twice (one chunk twice inside one
@@ -209,9 +209,10 @@ export class ProducerPort {
    * request in flight, and its retry repeats that request with the same sequence numbers,
    * which the broker de-duplicates; nothing is in flight when the transaction aborts.
    */
-  private async sendEach(batches: PartitionBatch[], send: (batch: PartitionBatch) => Promise<RecordMetadata[]>, action: string): Promise<Array<{ batch: PartitionBatch; err: unknown }>> {
+  private async sendEach(batches: PartitionBatch[], send: (batch: PartitionBatch) => Promise<RecordMetadata[]>, action: string): Promise<void> {
     const settled = await Promise.allSettled(batches.map(async (b) => this.check([b], await kafkaCall(action, () => send(b)))));
-    return settled.flatMap((s, i) => (s.status === 'rejected' ? [{ batch: batches[i]!, err: s.reason as unknown }] : []));
+    const failed = settled.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /**
@@ -254,8 +255,7 @@ export class ProducerPort {
         send: async (batches) => {
           // no retry here: the caller aborts and sends the whole transaction again
           for (const request of splitRequests(batches.filter((b) => b.messages.length > 0))) {
-            const failed = await this.sendEach(byPartition(await this.placed(request)), (b) => tx.sendBatch({ topicMessages: [b], acks: -1 }), 'produce in transaction');
-            if (failed.length > 0) throw failed[0]!.err;
+            await this.sendEach(byPartition(await this.placed(request)), (b) => tx.sendBatch({ topicMessages: [b], acks: -1 }), 'produce in transaction');
           }
         },
         sendOffsets: async (groupId, offsets) => {

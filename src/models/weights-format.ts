@@ -135,7 +135,8 @@ export function scalarsOf(t: TrainingState): z.infer<typeof scalarsSchema> {
   return { bias: t.bias, biasAccum: t.biasAccum, nbWeight: t.nbWeight, nbAccum: t.nbAccum, positives: t.positives, negatives: t.negatives, steps: t.steps, examplesSeen: t.examplesSeen };
 }
 
-function gather(dense: Float32Array, rowIds: Uint32Array): Float32Array {
+/** The values of `dense` at `rowIds`, in their order. */
+export function gather(dense: Float32Array, rowIds: Uint32Array): Float32Array {
   const out = new Float32Array(rowIds.length);
   for (let r = 0; r < rowIds.length; r++) out[r] = dense[rowIds[r]!]!;
   return out;

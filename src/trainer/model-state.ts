@@ -1,5 +1,6 @@
 import { bucketLogRatio, priorLogRatio } from '../models/effective-weights.js';
 import { documentScale } from '../models/scoring.js';
+import { gather } from '../models/weights-format.js';
 import type { DenseTrainingState, TrainingScalars } from '../models/weights-types.js';
 
 /**
@@ -83,15 +84,21 @@ export interface TouchedState {
 /** The touched rows of a dense state: O(buckets). */
 export function touchedStateOf(state: ModelState): TouchedState {
   const rowIds = touchedBuckets(state);
-  const cut = (dense: Float32Array): Float32Array => {
-    const out = new Float32Array(rowIds.length);
-    for (let r = 0; r < rowIds.length; r++) out[r] = dense[rowIds[r]!]!;
-    return out;
-  };
   const { bias, biasAccum, nbWeight, nbAccum, positives, negatives } = state;
   return {
     rowIds,
-    rows: { weight: cut(state.weight), accum: cut(state.accum), positive: cut(state.positive), negative: cut(state.negative), bias, biasAccum, nbWeight, nbAccum, positives, negatives },
+    rows: {
+      weight: gather(state.weight, rowIds),
+      accum: gather(state.accum, rowIds),
+      positive: gather(state.positive, rowIds),
+      negative: gather(state.negative, rowIds),
+      bias,
+      biasAccum,
+      nbWeight,
+      nbAccum,
+      positives,
+      negatives,
+    },
   };
 }
 

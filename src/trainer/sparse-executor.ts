@@ -207,7 +207,8 @@ export class SparseExecutor implements ModelExecutor {
       rows.positive[i] = table[r + SLOT.positive]!;
       rows.negative[i] = table[r + SLOT.negative]!;
     }
-    return { rowIds: Uint32Array.from(rowIds), rows };
+    // shared, not copied: rowIds is never changed in place (a merge or a load makes a new one)
+    return { rowIds, rows };
   }
 
   async logit(features: Int32Array): Promise<number> {

@@ -72,7 +72,7 @@ export interface TrainerStats {
 
 interface Version {
   manifest: ModelVersion;
-  scorer: VersionScorer;
+  scorer: DocumentScorer;
   /** How it classified the holdout when it was a candidate (none after a restore). */
   verdicts: HoldoutVerdicts | undefined;
   /** Its stored rows with their training state: the base the next version's delta is taken on. */
@@ -277,14 +277,14 @@ export class Trainer {
     // O(stored rows), never O(buckets): this runs on every candidate, every publishEveryMs
     const stored = this.storedRows(await this.executor.touchedState(), this.options.compression);
     const bytes = serializeStoredRows(stored);
-    const live = versionScorer(stored);
-    const publishedWeights = this.options.compression === 'float32' ? live : versionScorer(deserializeWeights(bytes));
+    const liveScore = versionScorer(stored);
+    const publishedScore = this.options.compression === 'float32' ? liveScore : versionScorer(deserializeWeights(bytes));
     // float32 publishes the weights as they are: one scoring gives both figures.
-    const fullPrecision = publishedWeights === live ? undefined : this.holdout.accuracy(scorer(live));
-    const evaluation = this.holdout.evaluate(scorer(publishedWeights));
+    const fullPrecision = publishedScore === liveScore ? undefined : this.holdout.accuracy(liveScore);
+    const evaluation = this.holdout.evaluate(publishedScore);
     const holdoutAccuracy = evaluation.accuracy;
     const published = this.lastPublished;
-    const baseline = published ? this.holdout.baselineAccuracy(scorer(published.scorer)) : undefined;
+    const baseline = published ? this.holdout.baselineAccuracy(published.scorer) : undefined;
     this.lastHoldoutAccuracy = holdoutAccuracy;
     const decision = judgeCandidate({ candidate: holdoutAccuracy, baseline, holdoutSize: this.holdout.size, acceptMargin: this.options.acceptMargin });
     if (!decision.accept) {
@@ -311,7 +311,7 @@ export class Trainer {
     };
     const chunks = splitIntoChunks({ model: manifest.model, version, bytes: shipped.bytes, maxChunkBytes: this.options.maxChunkBytes });
     manifest.weights.chunks = chunks.length;
-    this.pending.set(version, { manifest, scorer: publishedWeights, verdicts: evaluation.verdicts, stored });
+    this.pending.set(version, { manifest, scorer: publishedScore, verdicts: evaluation.verdicts, stored });
     // Candidates whose publication failed are never acked: keep only the newest few.
     for (const v of this.pending.keys()) if (this.pending.size > MAX_PENDING) this.pending.delete(v);
     return { kind: 'publish', manifest, chunks };
@@ -475,17 +475,15 @@ export class Trainer {
   }
 }
 
-/** A version's weights as the holdout scores them: a row table, built in O(stored rows), not a 2^22-float array. */
-interface VersionScorer {
-  bias: number;
-  table: RowTable;
-}
+/** P(positive) of a document (its distinct features) under one version's weights. */
+type DocumentScorer = (features: Int32Array) => number;
 
-function versionScorer(weights: Pick<ModelWeights, 'bias' | 'rowIds' | 'rows' | 'defaultWeight'>): VersionScorer {
-  return { bias: weights.bias, table: new RowTable(weights) };
-}
-
-/** P(positive) of a document, bit-identical to scoreDocument on the version's dense weights (see RowTable). */
-function scorer(model: VersionScorer): (features: Int32Array) => number {
-  return (features) => sigmoid(model.table.logit(model.bias, features, 0, features.length));
+/**
+ * A version's weights as the holdout scores them, through a row table built in O(stored
+ * rows) rather than a 2^22-float array; bit-identical to scoreDocument on the dense weights.
+ */
+function versionScorer(weights: Pick<ModelWeights, 'bias' | 'rowIds' | 'rows' | 'defaultWeight'>): DocumentScorer {
+  const table = new RowTable(weights);
+  const { bias } = weights;
+  return (features) => sigmoid(table.logit(bias, features, 0, features.length));
 }
