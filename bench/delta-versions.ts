@@ -7,11 +7,16 @@
  * `snapshotEvery: 1` (the full weights are the same either way: tests/unit/trainer/
  * delta-versions.test.ts).
  *
- *   npm run build && node dist/bench/delta-versions.js [--every 2000] [--snapshot-every 10] [--dataset name=path.jsonl]
+ * With `--prune-min-deviation D` and/or `--prune-max-rows N`, every dataset runs a second
+ * time with that pruning rule (trainer option `prune`); the unpruned run is its anchor, and
+ * each pruned version records its own cost on the holdout (`weights.pruning`).
+ *
+ *   npm run build && node dist/bench/delta-versions.js [--every 2000] [--snapshot-every 10] [--prune-min-deviation 0.9] [--prune-max-rows 30000] [--dataset name=path.jsonl]
  *   (prints a table, then one JSON line)
  */
 import { ModelAssembler, publishedBytes, type ModelUpdateRecord } from '../src/models/index.js';
 import { loadBackend, Trainer, trainerOptions, type BackendInfo } from '../src/trainer/index.js';
+import type { PruneRule } from '../src/trainer/pruning.js';
 import { mean } from './stats.js';
 import { benchDatasets, parseDatasetArgs, type Dataset } from './trainer/datasets.js';
 
@@ -33,20 +38,37 @@ interface DeltaRow {
   readSnapshotMs: number;
   /** Mean ms the trainer spent forming a published version (maybeCandidate): its pause in training. */
   candidateMs: number;
+  /** The pruning rule; null: every touched row stored. */
+  prune: PruneRule | null;
+  /** Rows the last version stores, of the rows its trainer touched. */
+  storedRows: number;
+  touchedRows: number;
+  /** The last version's holdout accuracy (as published), and with every touched row at full precision. */
+  holdoutAccuracy: number | null;
+  holdoutAccuracyUnpruned: number | null;
 }
 
-function numberArg(argv: readonly string[], name: string, fallback: number): number {
+function numberArg(argv: readonly string[], name: string, fallback: number, whole = true): number {
   const at = argv.indexOf(name);
   if (at < 0) return fallback;
   const value = Number(argv[at + 1]);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} takes a whole number from 1; got "${argv[at + 1] ?? ''}"`);
+  if (whole ? !Number.isInteger(value) || value < 1 : !(value >= 0)) throw new Error(`${name} takes ${whole ? 'a whole number from 1' : 'a number from 0'}; got "${argv[at + 1] ?? ''}"`);
   return value;
 }
 
-async function benchDataset(dataset: Dataset, backend: BackendInfo, every: number, snapshotEvery: number): Promise<DeltaRow> {
-  const trainer = await Trainer.create(trainerOptions.parse({ backend: 'cpu', publishEveryExamples: every, publishEveryMs: 1e12, acceptMargin: 1, snapshotEvery }), backend);
+/** The pruning rule the arguments give, if any. */
+function pruneArg(argv: readonly string[]): PruneRule | undefined {
+  const minDeviation = numberArg(argv, '--prune-min-deviation', 0, false);
+  const maxRows = argv.includes('--prune-max-rows') ? numberArg(argv, '--prune-max-rows', 1) : undefined;
+  return minDeviation > 0 || maxRows !== undefined ? { minDeviation, maxRows } : undefined;
+}
+
+async function benchDataset(dataset: Dataset, backend: BackendInfo, every: number, snapshotEvery: number, prune?: PruneRule): Promise<DeltaRow> {
+  const trainer = await Trainer.create(trainerOptions.parse({ backend: 'cpu', publishEveryExamples: every, publishEveryMs: 1e12, acceptMargin: 1, snapshotEvery, ...(prune ? { prune } : {}) }), backend);
+  const touchedRows = (): number => trainer.stats().touchedRows;
   const records: ModelUpdateRecord[][] = [];
   const candidateMs: number[] = [];
+  let touched = 0;
   try {
     for (let from = 0; from < dataset.reviews.length; from += FEED) {
       const batch = dataset.reviews.slice(from, from + FEED).map((review, i) => ({ review, topic: 'bench', partition: 0, offset: from + i }));
@@ -59,6 +81,7 @@ async function benchDataset(dataset: Dataset, backend: BackendInfo, every: numbe
       trainer.markPublished(candidate.manifest);
       records.push([...candidate.chunks.map((value): ModelUpdateRecord => ({ kind: 'chunk', value })), { kind: 'manifest', value: candidate.manifest }]);
     }
+    touched = touchedRows();
   } finally {
     trainer.dispose();
   }
@@ -76,6 +99,7 @@ async function benchDataset(dataset: Dataset, backend: BackendInfo, every: numbe
   const manifests = records.map((v) => v.at(-1)!.value as Extract<ModelUpdateRecord, { kind: 'manifest' }>['value']);
   const deltas = manifests.filter((m) => m.weights.delta);
   const full = manifests.reduce((sum, m) => sum + m.weights.bytes, 0);
+  const last = manifests.at(-1)!;
   return {
     dataset: dataset.name,
     versions: manifests.length,
@@ -86,6 +110,11 @@ async function benchDataset(dataset: Dataset, backend: BackendInfo, every: numbe
     readDeltaMs: mean(read.delta),
     readSnapshotMs: mean(read.snapshot),
     candidateMs: mean(candidateMs),
+    prune: prune ?? null,
+    storedRows: last.weights.pruning?.storedRows ?? touched,
+    touchedRows: touched,
+    holdoutAccuracy: last.metrics.holdoutAccuracy,
+    holdoutAccuracyUnpruned: last.weights.pruning ? last.weights.pruning.holdoutAccuracyUnpruned : last.metrics.holdoutAccuracyFullPrecision,
   };
 }
 
@@ -97,13 +126,19 @@ async function main(): Promise<void> {
   const { datasets, missing } = benchDatasets(parseDatasetArgs(argv));
   for (const m of missing) console.log(`skipped ${m}`);
   const rows: DeltaRow[] = [];
-  for (const dataset of datasets) rows.push(await benchDataset(dataset, backend, every, snapshotEvery));
+  const prune = pruneArg(argv);
+  for (const dataset of datasets) {
+    rows.push(await benchDataset(dataset, backend, every, snapshotEvery));
+    if (prune) rows.push(await benchDataset(dataset, backend, every, snapshotEvery, prune));
+  }
   const kb = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KiB`;
   console.log(`one version every ${every} examples, a snapshot every ${snapshotEvery} versions`);
-  console.log('dataset          versions  snapshots  full/version  delta/version  published÷full  read delta  read snapshot  candidate');
+  const percent = (x: number | null): string => (x === null ? '–' : `${(100 * x).toFixed(2)} %`);
+  console.log('dataset          pruning            versions  snapshots  full/version  delta/version  published÷full  read delta  read snapshot  candidate  rows stored/touched  holdout  unpruned');
   for (const r of rows) {
+    const rule = r.prune ? [r.prune.minDeviation > 0 ? `≥${r.prune.minDeviation}` : '', r.prune.maxRows ? `top ${r.prune.maxRows}` : ''].filter(Boolean).join(', ') : 'off';
     console.log(
-      `${r.dataset.padEnd(16)} ${String(r.versions).padStart(8)}  ${String(r.snapshots).padStart(9)}  ${kb(r.fullBytesMean).padStart(12)}  ${kb(r.deltaBytesMean).padStart(13)}  ${r.publishedRatio.toFixed(3).padStart(14)}  ${`${r.readDeltaMs.toFixed(1)} ms`.padStart(10)}  ${`${r.readSnapshotMs.toFixed(1)} ms`.padStart(13)}  ${`${r.candidateMs.toFixed(1)} ms`.padStart(9)}`,
+      `${r.dataset.padEnd(16)} ${rule.padEnd(18)} ${String(r.versions).padStart(8)}  ${String(r.snapshots).padStart(9)}  ${kb(r.fullBytesMean).padStart(12)}  ${kb(r.deltaBytesMean).padStart(13)}  ${r.publishedRatio.toFixed(3).padStart(14)}  ${`${r.readDeltaMs.toFixed(1)} ms`.padStart(10)}  ${`${r.readSnapshotMs.toFixed(1)} ms`.padStart(13)}  ${`${r.candidateMs.toFixed(1)} ms`.padStart(9)}  ${`${r.storedRows}/${r.touchedRows}`.padStart(19)}  ${percent(r.holdoutAccuracy).padStart(7)}  ${percent(r.holdoutAccuracyUnpruned).padStart(8)}`,
     );
   }
   console.log(JSON.stringify({ bench: 'delta-versions', every, snapshotEvery, rows }));

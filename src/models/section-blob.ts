@@ -19,6 +19,11 @@ export function layoutSections(plan: ReadonlyArray<readonly [name: string, lengt
   return { sections, bodyLength };
 }
 
+/** The length of the blob `allocateBlob` makes for this header and body. */
+export function blobLength(header: { sections: Sections }, bodyLength: number): number {
+  return align8(8 + Buffer.byteLength(JSON.stringify(header), 'utf8')) + bodyLength;
+}
+
 /**
  * A zero-filled blob with its preamble and header written; `at(name)` is the byte offset,
  * in `out.buffer`, where a section's data goes.

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ErrorCode, fatal } from '../errors.js';
 import type { HashingParams } from './features.js';
 import { decodeFloat16, encodeFloat16 } from './float16.js';
-import { allocateBlob, layoutSections, readBlob, type ReadBlob } from './section-blob.js';
+import { allocateBlob, blobLength, layoutSections, readBlob, type ReadBlob } from './section-blob.js';
 import type { DenseTrainingState, ModelWeights, TrainingState, WeightEncoding } from './weights-types.js';
 
 /**
@@ -84,12 +84,8 @@ export function gatherStoredRows(source: WeightsSource): ModelWeights {
   return { hashing: source.hashing, encoding: source.encoding, bias: source.bias, defaultWeight: source.defaultWeight, rowIds, rows: gather(source.effective, rowIds), training: stored };
 }
 
-/**
- * Packs weights whose arrays are aligned with `rowIds` (`rows` as float32, encoded here).
- * Deterministic: the same weights always give the same bytes, which is what lets a reader
- * that rebuilt a version from a delta check it against the full version's SHA-256.
- */
-export function serializeStoredRows(weights: ModelWeights): Buffer {
+/** The header and section layout `serializeStoredRows` writes for `weights`. */
+function layoutWeights(weights: ModelWeights): { header: WeightsHeader; bodyLength: number; rowIndex: 'list' | 'bitmap'; bitmapBytes: number } {
   const { hashing, encoding, rowIds, training } = weights;
   const count = rowIds.length;
   const bitmapBytes = Math.ceil(hashing.buckets / 8);
@@ -113,6 +109,24 @@ export function serializeStoredRows(weights: ModelWeights): Buffer {
     training: training ? scalarsOf(training) : null,
     sections,
   };
+  return { header, bodyLength, rowIndex, bitmapBytes };
+}
+
+/** The length of `serializeStoredRows(weights)`, without packing it. */
+export function serializedLength(weights: ModelWeights): number {
+  const { header, bodyLength } = layoutWeights(weights);
+  return blobLength(header, bodyLength);
+}
+
+/**
+ * Packs weights whose arrays are aligned with `rowIds` (`rows` as float32, encoded here).
+ * Deterministic: the same weights always give the same bytes, which is what lets a reader
+ * that rebuilt a version from a delta check it against the full version's SHA-256.
+ */
+export function serializeStoredRows(weights: ModelWeights): Buffer {
+  const { rowIds, training, encoding } = weights;
+  const count = rowIds.length;
+  const { header, bodyLength, rowIndex, bitmapBytes } = layoutWeights(weights);
   const { out, at } = allocateBlob(MAGIC, header, bodyLength);
 
   if (rowIndex === 'list') new Uint32Array(out.buffer, at('rowIndex'), count).set(rowIds);

@@ -135,6 +135,22 @@ export interface DeltaManifest {
   sha256: string;
 }
 
+/**
+ * How a pruned version chose its rows (schema v5): a row whose effective weight is within
+ * `minDeviation` of the default weight, or beyond the `maxRows` farthest from it, is not
+ * stored, and scores as the default.
+ */
+export interface WeightsPruning {
+  minDeviation: number;
+  maxRows: number | null;
+  touchedRows: number;
+  storedRows: number;
+  /** Full weights with every touched row, less those stored. */
+  bytesSaved: number;
+  /** Holdout accuracy of every touched row at full precision: the accuracy cost of pruning is the gap to `metrics.holdoutAccuracyFullPrecision`. */
+  holdoutAccuracyUnpruned: number | null;
+}
+
 /** models.updates: the manifest of one published model version. */
 export interface ModelVersion {
   model: string;
@@ -161,6 +177,8 @@ export interface ModelVersion {
     chunks: number;
     /** Set when the chunks carry a delta on an earlier version (schema v4); null or absent on a snapshot. */
     delta?: DeltaManifest | null;
+    /** Set when rows were pruned (schema v5); null or absent when every touched row is stored. */
+    pruning?: WeightsPruning | null;
   };
   /** Set on a retrained lineage's versions (schema v3); null or absent on a trainer's own. */
   window?: TrainingWindow | null;

@@ -34,6 +34,19 @@ const autoRollback = z
   .strict();
 
 /**
+ * Pruning (off unless given): a version stores only rows whose effective weight is at least
+ * `minDeviation` from the default weight (what an unstored row scores as), and at most the
+ * `maxRows` farthest from it. Dropped rows lose their training state in the version, so a
+ * trainer restored from it continues without them: smaller versions for inexact resume.
+ */
+const prune = z
+  .object({
+    minDeviation: z.number().min(0).max(100).default(0),
+    maxRows: z.number().int().min(1).optional(),
+  })
+  .strict();
+
+/**
  * Trainer options: the `options:` block of a topology's train stage. Unknown keys and bad
  * values are rejected (never clamped). Every field has a default, tuned on rt-polarity,
  * UCI and public long-review corpora (docs/MODEL.md), never on a test split.
@@ -93,6 +106,8 @@ const schema = z
      * version is a snapshot. Retention keeps the snapshot and deltas a kept version needs.
      */
     snapshotEvery: z.number().int().min(1).max(1_000).default(10),
+    /** Drop rows close to the default weight from published versions (see above). */
+    prune: prune.optional(),
     /** Largest chunk of weights in one record (stay below the topic's max.message.bytes). */
     maxChunkBytes: z.number().int().min(1024).max(100_000_000).default(900_000),
     /** Roll a label back when the version it was moved to does worse on the live stream (see above). */

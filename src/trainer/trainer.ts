@@ -5,14 +5,15 @@ import { Featurizer, type HashingParams } from '../models/features.js';
 import { loadModel } from '../models/loaded-model.js';
 import { RowTable } from '../models/row-table.js';
 import { sigmoid } from '../models/scoring.js';
-import { deserializeWeights, serializeStoredRows } from '../models/weights-format.js';
+import { deserializeWeights, serializedLength, serializeStoredRows } from '../models/weights-format.js';
 import type { ModelWeights, WeightEncoding } from '../models/weights-types.js';
-import type { DeltaManifest, ModelChunk, ModelMetrics, ModelVersion, Review } from '../records/types.js';
+import type { DeltaManifest, ModelChunk, ModelMetrics, ModelVersion, Review, WeightsPruning } from '../records/types.js';
 import type { BackendInfo } from './backend.js';
 import { HoldoutSet, isHoldout, PrequentialWindow, type HoldoutEvaluation, type HoldoutVerdicts } from './evaluation.js';
 import { chooseExecutor, type ExecutorChoice, type ModelExecutor } from './executor.js';
 import { effectiveWeights, emptyState, loadRows, type EffectiveWeights, type TouchedState } from './model-state.js';
 import { OffsetTracker } from './offsets.js';
+import { pruneRows } from './pruning.js';
 import type { TrainerOptions } from './options.js';
 import { judgeCandidate, PublishSchedule } from './publisher.js';
 import type { PrequentialObserver } from './regression-watch.js';
@@ -275,7 +276,8 @@ export class Trainer {
     if (this.options.holdoutFraction > 0 && this.holdout.size === 0) return undefined;
     this.schedule.restart(now);
     // O(stored rows), never O(buckets): this runs on every candidate, every publishEveryMs
-    const stored = this.storedRows(await this.executor.touchedState(), this.options.compression);
+    const touched = this.touchedWeights(await this.executor.touchedState(), this.options.compression);
+    const stored = this.pruned(touched);
     const bytes = serializeStoredRows(stored);
     const liveScore = versionScorer(stored);
     const publishedScore = this.options.compression === 'float32' ? liveScore : versionScorer(deserializeWeights(bytes));
@@ -307,7 +309,7 @@ export class Trainer {
       metrics: this.metrics(evaluation, fullPrecision),
       configJson: JSON.stringify({ kind: 'nb-logistic', ...this.options }),
       hashing: { ...this.hashing },
-      weights: { encoding: this.options.compression, sha256: sha256Hex(bytes), bytes: bytes.length, chunks: 0, delta: shipped.delta },
+      weights: { encoding: this.options.compression, sha256: sha256Hex(bytes), bytes: bytes.length, chunks: 0, delta: shipped.delta, pruning: this.pruning(touched, stored, bytes) },
     };
     const chunks = splitIntoChunks({ model: manifest.model, version, bytes: shipped.bytes, maxChunkBytes: this.options.maxChunkBytes });
     manifest.weights.chunks = chunks.length;
@@ -326,12 +328,44 @@ export class Trainer {
   private deltaOrSnapshot(version: number, stored: ModelWeights, full: Buffer): { bytes: Buffer; delta: DeltaManifest | null } {
     const snapshot = { bytes: full, delta: null };
     const base = this.lastPublished;
-    if (!base) return snapshot;
-    const chainStart = base.manifest.weights.delta?.snapshot ?? base.manifest.version;
-    if (version - chainStart >= this.options.snapshotEvery) return snapshot;
+    const chainStart = this.deltaChainStart(version);
+    if (!base || chainStart === undefined) return snapshot;
     const delta = encodeDelta({ base: base.stored, baseSha256: base.manifest.weights.sha256, next: stored, smoothing: this.options.smoothing });
     if (!delta || delta.length >= full.length) return snapshot;
     return { bytes: delta, delta: { base: base.manifest.version, snapshot: chainStart, bytes: delta.length, sha256: sha256Hex(delta) } };
+  }
+
+  /** The snapshot a delta for `version` would extend, or undefined when `version` must be a snapshot. */
+  private deltaChainStart(version: number): number | undefined {
+    const base = this.lastPublished;
+    if (!base) return undefined;
+    const chainStart = base.manifest.weights.delta?.snapshot ?? base.manifest.version;
+    return version - chainStart >= this.options.snapshotEvery ? undefined : chainStart;
+  }
+
+  /**
+   * The touched rows the next version stores under the `prune` option. Between snapshots
+   * the rows of the version published last all stay, so the version can be its delta.
+   */
+  private pruned(touched: ModelWeights): ModelWeights {
+    const rule = this.options.prune;
+    if (!rule) return touched;
+    const base = this.deltaChainStart(this.nextVersion) === undefined ? undefined : this.lastPublished?.stored.rowIds;
+    return pruneRows(touched, rule, base);
+  }
+
+  /** What pruning cost and saved, for the manifest; null when it dropped no row. */
+  private pruning(touched: ModelWeights, stored: ModelWeights, bytes: Buffer): WeightsPruning | null {
+    const rule = this.options.prune;
+    if (!rule || stored === touched) return null;
+    return {
+      minDeviation: rule.minDeviation,
+      maxRows: rule.maxRows ?? null,
+      touchedRows: touched.rowIds.length,
+      storedRows: stored.rowIds.length,
+      bytesSaved: serializedLength(touched) - bytes.length,
+      holdoutAccuracyUnpruned: this.holdout.accuracy(versionScorer(touched)),
+    };
   }
 
   private metrics(evaluation: HoldoutEvaluation, fullPrecision: number | null | undefined): ModelMetrics {
@@ -414,7 +448,7 @@ export class Trainer {
   /** The current weights and training state as a blob (float32 by default: exact, for tests and debugging). */
   exportWeights(encoding: WeightEncoding = 'float32'): Promise<Buffer> {
     return this.exclusive(async () => {
-      return serializeStoredRows(this.storedRows(await this.executor.touchedState(), encoding));
+      return serializeStoredRows(this.touchedWeights(await this.executor.touchedState(), encoding));
     });
   }
 
@@ -450,8 +484,8 @@ export class Trainer {
     this.executor.dispose();
   }
 
-  /** The rows a version stores (the touched buckets) with their training state. */
-  private storedRows({ rowIds, rows }: TouchedState, encoding: WeightEncoding): ModelWeights {
+  /** Every touched row with its effective weight and training state (a version stores them, or some: see `pruned`). */
+  private touchedWeights({ rowIds, rows }: TouchedState, encoding: WeightEncoding): ModelWeights {
     // effectiveWeights maps row-aligned arrays to row-aligned weights, as it maps dense ones
     const { bias, weights, defaultWeight }: EffectiveWeights = effectiveWeights(rows, this.options.smoothing);
     this.touchedRows = rowIds.length;

@@ -79,7 +79,7 @@ export function sampleRecords(): { [N in RecordName]: RecordTypes[N] } {
       },
       configJson: JSON.stringify({ kind: 'nb-logistic', learningRate: 0.5 }),
       hashing: { buckets: 262_144, ngrams: 2, seed: 42 },
-      weights: { encoding: 'float16', sha256: 'ab'.repeat(32), bytes: 33_554_432, chunks: 34, delta: { base: 11, snapshot: 10, bytes: 4_194_304, sha256: 'cd'.repeat(32) } },
+      weights: { encoding: 'float16', sha256: 'ab'.repeat(32), bytes: 33_554_432, chunks: 34, delta: { base: 11, snapshot: 10, bytes: 4_194_304, sha256: 'cd'.repeat(32) }, pruning: { minDeviation: 0.05, maxRows: null, touchedRows: 90_000, storedRows: 30_000, bytesSaved: 1_080_000, holdoutAccuracyUnpruned: 0.8125 } },
       window: {
         topic: 'reviews.accepted',
         from: [{ topic: 'reviews.accepted', partition: 0, offset: 100 }],
