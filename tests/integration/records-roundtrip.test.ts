@@ -31,7 +31,7 @@ const manifest: ModelVersion = {
   metrics: metricsFixture({ prequentialAccuracy: 0.81, holdoutAccuracy: 0.8, holdoutAccuracyFullPrecision: 0.801, holdoutSize: 500, loss: 0.4 }),
   configJson: '{"kind":"nb-logistic"}',
   hashing: { buckets: 1_048_576, ngrams: 2, seed: 42 },
-  weights: { encoding: 'float16', sha256: 'ab'.repeat(32), bytes: 1234, chunks: 2, delta: { base: 2, snapshot: 1, bytes: 300, sha256: 'cd'.repeat(32) } },
+  weights: { encoding: 'float16', sha256: 'ab'.repeat(32), bytes: 1234, chunks: 2, delta: { base: 2, snapshot: 1, bytes: 300, sha256: 'cd'.repeat(32) }, pruning: { minDeviation: 0.9, maxRows: 200_000, touchedRows: 9000, storedRows: 3000, bytesSaved: 108_000, holdoutAccuracyUnpruned: 0.81 } },
   window: null,
 };
 
