@@ -1,7 +1,7 @@
 import type { ModelVersion } from '../records/types.js';
-import { FeatureBuffer, Featurizer } from './features.js';
+import { FeatureBuffer, Featurizer, type HashingParams } from './features.js';
 import type { LoadedModel, Prediction } from './loaded-model.js';
-import { RowTable } from './row-table.js';
+import { RowTable, type RowTableParts } from './row-table.js';
 import { sigmoid } from './scoring.js';
 
 /**
@@ -10,23 +10,43 @@ import { sigmoid } from './scoring.js';
  * looked up in a RowTable, not a dense array: a swap then costs serve's event loop a few
  * milliseconds, not a 2^22-float fill, and the scores stay bit-identical.
  */
+/** What a predictor is made of, in a form one thread can hand to another (see `parts`). */
+export interface PredictorParts {
+  manifest: ModelVersion;
+  hashing: HashingParams;
+  bias: number;
+  table: RowTableParts;
+}
+
 export class Predictor {
   readonly manifest: ModelVersion;
   private readonly featurizer: Featurizer;
+  private readonly hashing: HashingParams;
   private readonly bias: number;
   private readonly table: RowTable;
   private readonly buffer = new FeatureBuffer(1 << 12);
 
-  private constructor(loaded: LoadedModel) {
-    const { weights } = loaded;
-    this.manifest = loaded.manifest;
-    this.featurizer = new Featurizer(weights.hashing);
-    this.bias = weights.bias;
-    this.table = new RowTable(weights);
+  private constructor(manifest: ModelVersion, hashing: HashingParams, bias: number, table: RowTable) {
+    this.manifest = manifest;
+    this.hashing = hashing;
+    this.featurizer = new Featurizer(hashing);
+    this.bias = bias;
+    this.table = table;
   }
 
   static fromLoaded(loaded: LoadedModel): Predictor {
-    return new Predictor(loaded);
+    const { weights } = loaded;
+    return new Predictor(loaded.manifest, weights.hashing, weights.bias, new RowTable(weights));
+  }
+
+  /** A predictor over a row table built elsewhere (a worker thread: subscription/intake-worker.ts). */
+  static fromParts(parts: PredictorParts): Predictor {
+    return new Predictor(parts.manifest, parts.hashing, parts.bias, new RowTable(parts.table));
+  }
+
+  /** Its parts, for `fromParts` on another thread; transfer `table.keys` and `table.values` to move them without a copy. */
+  parts(): PredictorParts {
+    return { manifest: this.manifest, hashing: this.hashing, bias: this.bias, table: this.table.parts() };
   }
 
   get version(): number {

@@ -10,6 +10,13 @@ import type { ModelWeights } from './weights-types.js';
  * as the dense array stores it, so a logit is bit-identical to `scoreLogit` on the dense
  * weights.
  */
+/** A built table's arrays: what a worker thread hands over (transferred, not copied). */
+export interface RowTableParts {
+  keys: Int32Array;
+  values: Float32Array;
+  fallback: number;
+}
+
 export class RowTable {
   private readonly keys: Int32Array;
   private readonly values: Float32Array;
@@ -17,7 +24,17 @@ export class RowTable {
   private readonly shift: number;
   private readonly fallback: number;
 
-  constructor(weights: Pick<ModelWeights, 'rowIds' | 'rows' | 'defaultWeight'>) {
+  /** Builds the table over a version's stored rows, or takes over a table built elsewhere. */
+  constructor(source: Pick<ModelWeights, 'rowIds' | 'rows' | 'defaultWeight'> | RowTableParts) {
+    if ('keys' in source) {
+      this.keys = source.keys;
+      this.values = source.values;
+      this.mask = source.keys.length - 1;
+      this.shift = 32 - Math.log2(source.keys.length);
+      this.fallback = source.fallback;
+      return;
+    }
+    const weights = source;
     const { rowIds, rows } = weights;
     // at most half full: an absent bucket (most lookups for rare n-grams) ends its probe soon
     let bits = 10;
@@ -35,6 +52,11 @@ export class RowTable {
       this.keys[slot] = bucket;
       this.values[slot] = rows[r]!;
     }
+  }
+
+  /** The arrays to hand to another thread; this table is unusable once they are transferred. */
+  parts(): RowTableParts {
+    return { keys: this.keys, values: this.values, fallback: this.fallback };
   }
 
   /** The effective weight of a bucket. */

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ErrorCode, ReviewflowError, describeError, fatal } from '../errors.js';
-import { SUBSCRIBER_GROUP_PREFIX, type ConsumedMessage, type ConsumerPort, type KafkaPort } from '../kafka/index.js';
+import { SUBSCRIBER_GROUP_PREFIX, type ConsumerPort, type KafkaPort } from '../kafka/index.js';
 import { childLogger } from '../log.js';
 import type { ModelVersion } from '../records/types.js';
-import { toUpdateRecord, type ModelUpdateRecord } from '../models/assembler.js';
-import { ModelFollower } from '../models/follower.js';
 import { describeFollow, parseFollow, type Follow } from '../models/labels.js';
 import { ModelSlot, type SlotPredictions } from '../models/slot.js';
 import { prepareForPrediction } from '../models/prepare.js';
+import { backoffDelay } from '../util/retry.js';
+import { ModelIntake } from './model-intake.js';
 
 export interface SubscribeOptions {
   kafka: KafkaPort;
@@ -54,41 +54,63 @@ export function followOf(options: Pick<SubscribeOptions, 'follow' | 'version' | 
  * version rebuilt on the version before it, so a late subscriber starts at the last
  * snapshot), and swaps in the one followed atomically: each newer version, or the version
  * a label points to whenever the label moves. Incomplete or corrupt versions, and deltas
- * whose base it does not hold, are skipped with a warning.
+ * whose base it does not hold, are skipped with a warning. Versions are taken in on a
+ * worker thread (model-intake.ts): predictions never wait for one.
  */
 export async function subscribeModels(options: SubscribeOptions, onModel?: (manifest: ModelVersion) => void): Promise<ModelSubscription> {
   const log = options.logger ?? childLogger({ component: 'subscriber', topic: options.topic });
   const follow = followOf(options);
   const slot = new ModelSlot();
   const waiters: Array<(m: ModelVersion) => void> = [];
-  const consumer: ConsumerPort = options.kafka.consumer({ groupId: `${SUBSCRIBER_GROUP_PREFIX}${randomUUID()}`, topics: [options.topic], fromBeginning: true, maxWaitTimeMs: 100 });
+  let consumer: ConsumerPort;
+  let intake: ModelIntake;
+  let failures = 0;
+  let closed = false;
 
-  const follower = new ModelFollower({
-    follow,
-    ...(options.model !== undefined ? { model: options.model } : {}),
-    slot,
-    onWarning: (details, message) => log.warn(details, message),
-    onInstall: (manifest, why) => {
-      log.info({ model: manifest.model, version: manifest.version, why, follow: describeFollow(follow) }, 'model version loaded');
-      onModel?.(manifest);
-      for (const w of waiters.splice(0)) w(manifest);
-    },
-  });
-
-  const accept = (m: ConsumedMessage): void => {
-    let record: ModelUpdateRecord | undefined;
-    try {
-      record = toUpdateRecord(m.value);
-    } catch (err) {
-      log.warn({ offset: m.offset, err: describeError(err) }, 'undecodable record on the model topic; skipped');
-      return;
-    }
-    follower.accept(m.key, record);
+  /** A fresh intake fed by a fresh consumer group, reading the topic from its beginning. */
+  const start = async (): Promise<void> => {
+    intake = new ModelIntake({
+      follow,
+      ...(options.model !== undefined ? { model: options.model } : {}),
+      slot,
+      onWarning: (details, message) => log.warn(details, message),
+      onInstall: (manifest, why) => {
+        failures = 0;
+        log.info({ model: manifest.model, version: manifest.version, why, follow: describeFollow(follow) }, 'model version loaded');
+        onModel?.(manifest);
+        for (const w of waiters.splice(0)) w(manifest);
+      },
+      onFailure: (err) => void restart(err),
+    });
+    consumer = options.kafka.consumer({ groupId: `${SUBSCRIBER_GROUP_PREFIX}${randomUUID()}`, topics: [options.topic], fromBeginning: true, maxWaitTimeMs: 100 });
+    await consumer.run(async (batch) => {
+      for (const m of batch.messages) intake.accept(m);
+    });
   };
 
-  await consumer.run(async (batch) => {
-    for (const m of batch.messages) accept(m);
-  });
+  /** Stops reading and deletes the subscriber's group (it is never joined again). */
+  const stop = async (): Promise<void> => {
+    await consumer.stop();
+    await intake.close();
+    const groupId = consumer.options.groupId;
+    await options.kafka.withAdmin((a) => a.deleteGroups([groupId])).catch((err: unknown) => log.debug({ err }, 'could not delete the subscriber group'));
+  };
+
+  // The worker's state (bases for deltas, versions a label may go back to) died with it:
+  // the topic is read again from the start, while the slot keeps serving what it holds.
+  const restart = async (err: Error): Promise<void> => {
+    const delay = backoffDelay(++failures, 1_000, 30_000);
+    log.error({ err: describeError(err), retryInMs: delay }, 'the model intake worker failed; reading the model topic again from its start');
+    try {
+      await stop();
+      await new Promise((r) => setTimeout(r, delay));
+      if (!closed) await start();
+    } catch (cause) {
+      log.error({ err: describeError(cause) }, 'restarting the model subscription failed; the current version stays');
+    }
+  };
+
+  await start();
 
   return {
     predict: (texts) => slot.predict(prepareForPrediction(texts)),
@@ -108,9 +130,8 @@ export async function subscribeModels(options: SubscribeOptions, onModel?: (mani
       });
     },
     close: async () => {
-      await consumer.stop();
-      const groupId = consumer.options.groupId;
-      await options.kafka.withAdmin((a) => a.deleteGroups([groupId])).catch((err: unknown) => log.debug({ err }, 'could not delete the subscriber group'));
+      closed = true;
+      await stop();
     },
   };
 }
