@@ -83,9 +83,15 @@ export async function subscribeModels(options: SubscribeOptions, onModel?: (mani
       onFailure: (err) => void restart(err),
     });
     consumer = options.kafka.consumer({ groupId: `${SUBSCRIBER_GROUP_PREFIX}${randomUUID()}`, topics: [options.topic], fromBeginning: true, maxWaitTimeMs: 100 });
-    await consumer.run(async (batch) => {
-      for (const m of batch.messages) intake.accept(m);
-    });
+    try {
+      await consumer.run(async (batch) => {
+        for (const m of batch.messages) intake.accept(m);
+      });
+    } catch (err) {
+      // no broker, say: the worker must not keep the process alive after the error
+      await intake.close();
+      throw err;
+    }
   };
 
   /** Stops reading and deletes the subscriber's group (it is never joined again). */
