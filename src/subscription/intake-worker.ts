@@ -2,8 +2,8 @@
  * The worker thread of a model subscription (model-intake.ts): it decodes the model topic's
  * records and feeds them to a `ModelFollower`, which assembles, verifies and decodes
  * versions and builds the row table of each one it installs. The table's arrays are then
- * transferred to the main thread; the worker's own copy of the version keeps only its
- * manifest's use, deciding what comes next.
+ * transferred to the main thread. The worker's predictor is left without them: here it
+ * only tells the slot which version is current, for the follower's next decision.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { describeError } from '../errors.js';
