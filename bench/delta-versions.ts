@@ -65,7 +65,6 @@ function pruneArg(argv: readonly string[]): PruneRule | undefined {
 
 async function benchDataset(dataset: Dataset, backend: BackendInfo, every: number, snapshotEvery: number, prune?: PruneRule): Promise<DeltaRow> {
   const trainer = await Trainer.create(trainerOptions.parse({ backend: 'cpu', publishEveryExamples: every, publishEveryMs: 1e12, acceptMargin: 1, snapshotEvery, ...(prune ? { prune } : {}) }), backend);
-  const touchedRows = (): number => trainer.stats().touchedRows;
   const records: ModelUpdateRecord[][] = [];
   const candidateMs: number[] = [];
   let touched = 0;
@@ -81,7 +80,7 @@ async function benchDataset(dataset: Dataset, backend: BackendInfo, every: numbe
       trainer.markPublished(candidate.manifest);
       records.push([...candidate.chunks.map((value): ModelUpdateRecord => ({ kind: 'chunk', value })), { kind: 'manifest', value: candidate.manifest }]);
     }
-    touched = touchedRows();
+    touched = trainer.stats().touchedRows;
   } finally {
     trainer.dispose();
   }

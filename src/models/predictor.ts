@@ -4,12 +4,6 @@ import type { LoadedModel, Prediction } from './loaded-model.js';
 import { RowTable, type RowTableParts } from './row-table.js';
 import { sigmoid } from './scoring.js';
 
-/**
- * Scores texts with one loaded model version. Inference is a sum of one weight per
- * distinct n-gram, so it is plain typed-array math: no tfjs, no backend. The weights are
- * looked up in a RowTable, not a dense array: a swap then costs serve's event loop a few
- * milliseconds, not a 2^22-float fill, and the scores stay bit-identical.
- */
 /** What a predictor is made of, in a form one thread can hand to another (see `parts`). */
 export interface PredictorParts {
   manifest: ModelVersion;
@@ -18,6 +12,12 @@ export interface PredictorParts {
   table: RowTableParts;
 }
 
+/**
+ * Scores texts with one loaded model version. Inference is a sum of one weight per
+ * distinct n-gram, so it is plain typed-array math: no tfjs, no backend. The weights are
+ * looked up in a RowTable, not a dense array: a swap then costs serve's event loop a few
+ * milliseconds, not a 2^22-float fill, and the scores stay bit-identical.
+ */
 export class Predictor {
   readonly manifest: ModelVersion;
   private readonly featurizer: Featurizer;

@@ -1,6 +1,13 @@
 import { documentScale } from './scoring.js';
 import type { ModelWeights } from './weights-types.js';
 
+/** A built table's arrays: what a worker thread hands over (transferred, not copied). */
+export interface RowTableParts {
+  keys: Int32Array;
+  values: Float32Array;
+  fallback: number;
+}
+
 /**
  * A version's effective weights as an open-addressing hash table over its stored rows,
  * for serving. The dense array (weights-format.ts `denseWeights`) costs one 2^22-float
@@ -10,13 +17,6 @@ import type { ModelWeights } from './weights-types.js';
  * as the dense array stores it, so a logit is bit-identical to `scoreLogit` on the dense
  * weights.
  */
-/** A built table's arrays: what a worker thread hands over (transferred, not copied). */
-export interface RowTableParts {
-  keys: Int32Array;
-  values: Float32Array;
-  fallback: number;
-}
-
 export class RowTable {
   private readonly keys: Int32Array;
   private readonly values: Float32Array;

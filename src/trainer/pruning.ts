@@ -1,3 +1,4 @@
+import { gather } from '../models/weights-format.js';
 import type { ModelWeights, TrainingState } from '../models/weights-types.js';
 
 /** The trainer's `prune` option (trainer/options.ts). */
@@ -30,19 +31,15 @@ export function pruneRows(weights: ModelWeights, rule: PruneRule, keep: Uint32Ar
     if (kept || (d >= rule.minDeviation && (d > cutoff || (d === cutoff && tiesLeft-- > 0)))) selected.push(r);
   }
   if (selected.length === rowIds.length) return weights;
-  const pick = <T extends Float32Array | Uint32Array>(values: T, out: T): T => {
-    for (let s = 0; s < selected.length; s++) out[s] = values[selected[s]!]!;
-    return out;
-  };
-  const n = selected.length;
+  const at = Uint32Array.from(selected);
   const training: TrainingState | undefined = weights.training && {
     ...weights.training,
-    weight: pick(weights.training.weight, new Float32Array(n)),
-    accum: pick(weights.training.accum, new Float32Array(n)),
-    positive: pick(weights.training.positive, new Float32Array(n)),
-    negative: pick(weights.training.negative, new Float32Array(n)),
+    weight: gather(weights.training.weight, at),
+    accum: gather(weights.training.accum, at),
+    positive: gather(weights.training.positive, at),
+    negative: gather(weights.training.negative, at),
   };
-  return { ...weights, rowIds: pick(rowIds, new Uint32Array(n)), rows: pick(rows, new Float32Array(n)), training };
+  return { ...weights, rowIds: at.map((r) => rowIds[r]!), rows: gather(rows, at), training };
 }
 
 /**
