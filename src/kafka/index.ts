@@ -7,11 +7,28 @@ import { createKafkaClient } from './client.js';
 import { ConsumerPort, type ConsumerOptions } from './consumer.js';
 import { kafkaCall } from './errors.js';
 import { PartitionPlacement } from './partition-placement.js';
-import { ErrorCode, ReviewflowError } from '../errors.js';
+import { describeError, ErrorCode, ReviewflowError } from '../errors.js';
+import { childLogger } from '../log.js';
+import { withRetry } from '../util/retry.js';
 import { ProducerPort, type ProducerOptions } from './producer.js';
 import type { KafkaSettings } from './settings.js';
 import { readRange, readToEnd, type RangeBatchHandler, type Reader, type ReadRangeOptions, type ReadToEndOptions } from './read.js';
 import type { ConsumedMessage } from './types.js';
+
+const log = childLogger({ component: 'kafka' });
+
+/**
+ * A topic created a moment ago can be unknown to the broker asked for its metadata for
+ * seconds on a busy cluster (UNKNOWN_TOPIC_OR_PARTITION, as for a topic that does not
+ * exist). Like the Java client's max.block.ms, a producer waits for it: here about 20 s
+ * before it reports the topic missing.
+ */
+const PARTITION_COUNT_RETRY = {
+  attempts: 8,
+  baseMs: 500,
+  maxMs: 4_000,
+  onRetry: (err: unknown, attempt: number, delayMs: number) => log.warn({ attempt, delayMs, err: describeError(err) }, 'topic metadata not available yet; asking again'),
+};
 
 export class KafkaPort {
   private readonly client: ReturnType<typeof createKafkaClient>;
@@ -20,12 +37,14 @@ export class KafkaPort {
 
   constructor(readonly settings: KafkaSettings) {
     this.client = createKafkaClient(settings);
-    this.placement = new PartitionPlacement(async (topic) => {
-      const [described] = await this.withAdmin((a) => a.describeTopics([topic]));
-      const count = described?.partitions.length ?? 0;
-      if (count === 0) throw new ReviewflowError(ErrorCode.TOPIC_NOT_FOUND, `topic ${topic} does not exist`, { retriable: true, hint: 'create the topology\'s topics: reviewflow topics create' });
-      return count;
-    });
+    this.placement = new PartitionPlacement((topic) => withRetry(() => this.partitionCount(topic), PARTITION_COUNT_RETRY));
+  }
+
+  private async partitionCount(topic: string): Promise<number> {
+    const [described] = await this.withAdmin((a) => a.describeTopics([topic]));
+    const count = described?.partitions.length ?? 0;
+    if (count === 0) throw new ReviewflowError(ErrorCode.TOPIC_NOT_FOUND, `topic ${topic} does not exist`, { retriable: true, hint: 'create the topology\'s topics: reviewflow topics create' });
+    return count;
   }
 
   /** Runs `work` with a connected admin client and disconnects after. */
