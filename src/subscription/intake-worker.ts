@@ -1,16 +1,18 @@
 /**
- * The worker thread of a model subscription (model-intake.ts): it decodes the model topic's
- * records and feeds them to a `ModelFollower`, which assembles, verifies and decodes
- * versions and builds the row table of each one it installs. The table's arrays are then
- * transferred to the main thread. The worker's predictor is left without them: here it
- * only tells the slot which version is current, for the follower's next decision.
+ * The worker thread of a model subscription (model-intake.ts): it reads the model topic in
+ * a consumer group of its own and feeds each record to a `ModelFollower`, which assembles,
+ * verifies and decodes versions and builds the row table of each one it installs. The
+ * table's arrays are then transferred to the main thread. The worker's predictor is left
+ * without them: here it only tells the slot which version is current, for the follower's
+ * next decision.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { describeError } from '../errors.js';
+import { KafkaPort, type ConsumedMessage } from '../kafka/index.js';
 import { toUpdateRecord, type ModelUpdateRecord } from '../models/assembler.js';
 import { ModelFollower } from '../models/follower.js';
 import { ModelSlot } from '../models/slot.js';
-import type { IntakeMessage, IntakeRecord, IntakeSetup } from './model-intake.js';
+import { toIntakeError, type IntakeCommand, type IntakeMessage, type IntakeSetup } from './model-intake.js';
 
 const setup = workerData as IntakeSetup;
 const port = parentPort!;
@@ -28,13 +30,33 @@ const follower = new ModelFollower({
   },
 });
 
-port.on('message', (m: IntakeRecord) => {
+function accept(m: ConsumedMessage): void {
   let record: ModelUpdateRecord | undefined;
   try {
-    record = toUpdateRecord(m.value === null ? null : Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength));
+    record = toUpdateRecord(m.value);
   } catch (err) {
     post({ kind: 'warning', details: { offset: m.offset, err: describeError(err) }, message: 'undecodable record on the model topic; skipped' });
     return;
   }
-  follower.accept(m.key, record);
+  follower.accept(m.key === null ? null : m.key.toString('utf8'), record);
+}
+
+const consumer = new KafkaPort(setup.kafka).consumer({ groupId: setup.groupId, topics: [setup.topic], fromBeginning: true, maxWaitTimeMs: 100 });
+consumer.onCrash((err, restart) => {
+  if (!restart) post({ kind: 'failed', error: toIntakeError(err) });
 });
+
+port.on('message', (command: IntakeCommand) => {
+  if (command.kind !== 'stop') return;
+  consumer
+    .stop()
+    .catch((err: unknown) => post({ kind: 'warning', details: { err: describeError(err) }, message: 'the model subscription consumer did not leave its group cleanly' }))
+    .finally(() => post({ kind: 'stopped' }));
+});
+
+consumer.run(async (batch) => {
+  for (const m of batch.messages) accept(m);
+}).then(
+  () => post({ kind: 'running' }),
+  (err: unknown) => post({ kind: 'failed', error: toIntakeError(err) }),
+);

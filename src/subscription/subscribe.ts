@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { ErrorCode, ReviewflowError, describeError, fatal } from '../errors.js';
-import { SUBSCRIBER_GROUP_PREFIX, type ConsumerPort, type KafkaPort } from '../kafka/index.js';
+import { SUBSCRIBER_GROUP_PREFIX, type KafkaPort } from '../kafka/index.js';
 import { childLogger } from '../log.js';
 import type { ModelVersion } from '../records/types.js';
 import { describeFollow, parseFollow, type Follow } from '../models/labels.js';
@@ -62,16 +63,20 @@ export async function subscribeModels(options: SubscribeOptions, onModel?: (mani
   const follow = followOf(options);
   const slot = new ModelSlot();
   const waiters: Array<(m: ModelVersion) => void> = [];
-  let consumer: ConsumerPort;
   let intake: ModelIntake;
+  let groupId: string;
   let failures = 0;
   let closed = false;
 
-  /** A fresh intake fed by a fresh consumer group, reading the topic from its beginning. */
+  /** A fresh intake, its consumer in a fresh group reading the topic from its beginning. */
   const start = async (): Promise<void> => {
-    intake = new ModelIntake({
+    groupId = `${SUBSCRIBER_GROUP_PREFIX}${randomUUID()}`;
+    intake = await ModelIntake.start({
       follow,
       ...(options.model !== undefined ? { model: options.model } : {}),
+      kafka: options.kafka.settings,
+      topic: options.topic,
+      groupId,
       slot,
       onWarning: (details, message) => log.warn(details, message),
       onInstall: (manifest, why) => {
@@ -82,37 +87,32 @@ export async function subscribeModels(options: SubscribeOptions, onModel?: (mani
       },
       onFailure: (err) => void restart(err),
     });
-    consumer = options.kafka.consumer({ groupId: `${SUBSCRIBER_GROUP_PREFIX}${randomUUID()}`, topics: [options.topic], fromBeginning: true, maxWaitTimeMs: 100 });
-    try {
-      await consumer.run(async (batch) => {
-        for (const m of batch.messages) intake.accept(m);
-      });
-    } catch (err) {
-      // no broker, say: the worker must not keep the process alive after the error
-      await intake.close();
-      throw err;
-    }
   };
 
   /** Stops reading and deletes the subscriber's group (it is never joined again). */
   const stop = async (): Promise<void> => {
-    await consumer.stop();
     await intake.close();
-    const groupId = consumer.options.groupId;
     await options.kafka.withAdmin((a) => a.deleteGroups([groupId])).catch((err: unknown) => log.debug({ err }, 'could not delete the subscriber group'));
   };
 
-  // The worker's state (bases for deltas, versions a label may go back to) died with it:
-  // the topic is read again from the start, while the slot keeps serving what it holds.
+  // The worker died, and its state with it (bases for deltas, versions a label may go back
+  // to), or its consumer gave up: the topic is read again from the start in a new worker,
+  // while the slot keeps serving what it holds. A start that fails (no broker yet) is
+  // tried again, 1 s doubling to 30 s apart.
   const restart = async (err: Error): Promise<void> => {
-    const delay = backoffDelay(++failures, 1_000, 30_000);
-    log.error({ err: describeError(err), retryInMs: delay }, 'the model intake worker failed; reading the model topic again from its start');
-    try {
-      await stop();
-      await new Promise((r) => setTimeout(r, delay));
-      if (!closed) await start();
-    } catch (cause) {
-      log.error({ err: describeError(cause) }, 'restarting the model subscription failed; the current version stays');
+    log.error({ err: describeError(err) }, 'the model intake failed; reading the model topic again from its start');
+    await stop().catch((cause: unknown) => log.debug({ err: describeError(cause) }, 'could not stop the failed intake cleanly'));
+    while (!closed) {
+      const delay = backoffDelay(++failures, 1_000, 30_000);
+      await sleep(delay);
+      if (closed) return;
+      try {
+        await start();
+        if (closed) await stop();
+        return;
+      } catch (cause) {
+        log.error({ err: describeError(cause) }, 'restarting the model subscription failed; trying again, the current version stays');
+      }
     }
   };
 
