@@ -28,33 +28,47 @@ const log = childLogger({ component: 'producer' });
 
 /**
  * kafkajs puts all of a request's records for one partition into one record batch, and
- * the broker refuses a batch over max.message.bytes (1 MiB by default). Requests are
- * therefore cut so that no request, and so no partition's batch, carries more than this.
+ * the broker refuses a batch over max.message.bytes (1 MiB by default). A request is
+ * therefore cut where one partition's records would pass this, or where the whole
+ * request would pass the second limit (far under the broker's socket.request.max.bytes).
  */
-const MAX_REQUEST_BYTES = 512 * 1024;
+const MAX_PARTITION_BYTES = 512 * 1024;
+const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
-function sizeOf(m: OutgoingMessage): number {
-  return (m.value?.length ?? 0) + (typeof m.key === 'string' ? m.key.length : (m.key?.length ?? 0)) + 64;
+function sizeOf(m: Message): number {
+  return (m.value?.length ?? 0) + (m.key?.length ?? 0) + 64;
 }
 
-/** Cuts topic batches into requests of at most MAX_REQUEST_BYTES, keeping each topic's order. */
-export function splitRequests(batches: TopicMessages[], maxBytes = MAX_REQUEST_BYTES): TopicMessages[][] {
-  const requests: TopicMessages[][] = [];
-  let current: TopicMessages[] = [];
-  let bytes = 0;
+/**
+ * Cuts placed batches into requests, keeping each topic's order, only where a limit
+ * above forces it. Outside a transaction a request is written whole or not at all when
+ * the process dies, so a chunk's stats record stays in step with its outputs only while
+ * they share one request: cutting by the whole request's size instead cut every chunk of
+ * more than about 1,700 reviews, and a worker killed between its requests left outputs
+ * that no stats record counted. Records without a partition (kafkajs picks it) share one
+ * budget per topic, as they may all land on one partition.
+ */
+export function splitRequests(batches: PartitionBatch[], limits = { partitionBytes: MAX_PARTITION_BYTES, requestBytes: MAX_REQUEST_BYTES }): PartitionBatch[][] {
+  const requests: PartitionBatch[][] = [];
+  let current: PartitionBatch[] = [];
+  let requestBytes = 0;
+  const partitionBytes = new Map<string, number>();
   for (const batch of batches) {
-    let slice: OutgoingMessage[] = [];
+    let slice: Message[] = [];
     for (const m of batch.messages) {
       const size = sizeOf(m);
-      if (bytes + size > maxBytes && bytes > 0) {
+      const key = `${batch.topic}\u0000${m.partition ?? '*'}`;
+      if (requestBytes > 0 && ((partitionBytes.get(key) ?? 0) + size > limits.partitionBytes || requestBytes + size > limits.requestBytes)) {
         if (slice.length > 0) current.push({ topic: batch.topic, messages: slice });
         requests.push(current);
         current = [];
         slice = [];
-        bytes = 0;
+        requestBytes = 0;
+        partitionBytes.clear();
       }
       slice.push(m);
-      bytes += size;
+      requestBytes += size;
+      partitionBytes.set(key, (partitionBytes.get(key) ?? 0) + size);
     }
     if (slice.length > 0) current.push({ topic: batch.topic, messages: slice });
   }
@@ -62,8 +76,8 @@ export function splitRequests(batches: TopicMessages[], maxBytes = MAX_REQUEST_B
   return requests;
 }
 
-/** One topic's records of a request: of one partition once split by `byPartition`. */
-interface PartitionBatch {
+/** One topic's records of a request, as kafkajs takes them: of one partition once split by `byPartition`. */
+export interface PartitionBatch {
   topic: string;
   messages: Message[];
 }
@@ -165,13 +179,14 @@ export class ProducerPort {
    *
    * Outside a transaction a request goes to kafkajs whole: on one broker that is one
    * produce request, written whole or not at all when the process dies, which keeps the
-   * stats records of a chunk (one topic per stage) in step with its outputs. A send again
+   * stats records of a chunk (one topic per stage) in step with its outputs (a chunk
+   * is cut into several requests only when one partition gets over 512 KiB of it). A send again
    * may write records twice, which at-least-once allows; transactions cannot, and send one
    * partition per kafkajs send (see sendEach).
    */
   async send(batches: TopicMessages[]): Promise<void> {
-    for (const request of splitRequests(batches.filter((b) => b.messages.length > 0))) {
-      await this.deliver(await this.placed(request));
+    for (const request of splitRequests(await this.placed(batches.filter((b) => b.messages.length > 0)))) {
+      await this.deliver(request);
     }
   }
 
@@ -254,8 +269,8 @@ export class ProducerPort {
       await work({
         send: async (batches) => {
           // no retry here: the caller aborts and sends the whole transaction again
-          for (const request of splitRequests(batches.filter((b) => b.messages.length > 0))) {
-            await this.sendEach(byPartition(await this.placed(request)), (b) => tx.sendBatch({ topicMessages: [b], acks: -1 }), 'produce in transaction');
+          for (const request of splitRequests(await this.placed(batches.filter((b) => b.messages.length > 0)))) {
+            await this.sendEach(byPartition(request), (b) => tx.sendBatch({ topicMessages: [b], acks: -1 }), 'produce in transaction');
           }
         },
         sendOffsets: async (groupId, offsets) => {
