@@ -44,7 +44,7 @@ function sizeOf(m: Message): number {
  * above forces it. Outside a transaction a request is written whole or not at all when
  * the process dies, so a chunk's stats record stays in step with its outputs only while
  * they share one request: cutting by the whole request's size instead cut every chunk of
- * more than about 1,700 reviews, and a worker killed between its requests left outputs
+ * about 1,500 reviews or more, and a worker killed between its requests left outputs
  * that no stats record counted. Records without a partition (kafkajs picks it) share one
  * budget per topic, as they may all land on one partition.
  */
