@@ -69,6 +69,9 @@ export class ModelIntake {
   private started = false;
   private exited = false;
   private readonly stoppedWaiters: Array<() => void> = [];
+  private readonly worker: Worker;
+  private readonly running: Promise<void>;
+  private settleStart!: { resolve: () => void; reject: (err: Error) => void };
 
   /** Resolves once the worker's consumer reads the topic; rejects with the error that kept it from starting. */
   static async start(options: ModelIntakeOptions): Promise<ModelIntake> {
@@ -76,10 +79,6 @@ export class ModelIntake {
     await intake.running;
     return intake;
   }
-
-  private readonly worker: Worker;
-  private readonly running: Promise<void>;
-  private settleStart!: { resolve: () => void; reject: (err: Error) => void };
 
   private constructor(private readonly o: ModelIntakeOptions) {
     const setup: IntakeSetup = { follow: o.follow, ...(o.model !== undefined ? { model: o.model } : {}), kafka: o.kafka, topic: o.topic, groupId: o.groupId };
@@ -89,6 +88,7 @@ export class ModelIntake {
     this.worker.on('error', (err) => this.fail(err));
     this.worker.on('exit', (code) => {
       this.exited = true;
+      for (const resolve of this.stoppedWaiters.splice(0)) resolve(); // a close waiting for `stopped` need not wait out its timeout
       this.fail(new Error(`the model intake worker exited with code ${code}`));
     });
   }
