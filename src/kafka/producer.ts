@@ -43,10 +43,12 @@ function sizeOf(m: Message): number {
  * Cuts placed batches into requests, keeping each topic's order, only where a limit
  * above forces it. Outside a transaction a request is written whole or not at all when
  * the process dies, so a chunk's stats record stays in step with its outputs only while
- * they share one request: cutting by the whole request's size instead cut every chunk of
- * about 1,500 reviews or more, and a worker killed between its requests left outputs
- * that no stats record counted. Records without a partition (kafkajs picks it) share one
- * budget per topic, as they may all land on one partition.
+ * they share one request, and a worker killed between two requests leaves outputs that
+ * no stats record counted. A stage's outputs keep their input's key, so one chunk's
+ * outputs land on one partition: a chunk whose outputs pass 512 KiB is still cut (see
+ * docs/RELIABILITY.md); its changelog and stats records no longer count against that.
+ * Records without a partition (kafkajs picks it) share one budget per topic, as they may
+ * all land on one partition.
  */
 export function splitRequests(batches: PartitionBatch[], limits = { partitionBytes: MAX_PARTITION_BYTES, requestBytes: MAX_REQUEST_BYTES }): PartitionBatch[][] {
   const requests: PartitionBatch[][] = [];
@@ -180,7 +182,8 @@ export class ProducerPort {
    * Outside a transaction a request goes to kafkajs whole: on one broker that is one
    * produce request, written whole or not at all when the process dies, which keeps the
    * stats records of a chunk (one topic per stage) in step with its outputs (a chunk
-   * is cut into several requests only when one partition gets over 512 KiB of it). A send again
+   * is cut into several requests only when one partition gets over 512 KiB of it, which
+   * a chunk's outputs alone can). A send again
    * may write records twice, which at-least-once allows; transactions cannot, and send one
    * partition per kafkajs send (see sendEach).
    */

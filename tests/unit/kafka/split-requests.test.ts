@@ -21,11 +21,13 @@ const partitionBytes = (request: PartitionBatch[]) => {
 };
 
 describe('splitRequests', () => {
-  it('keeps a 2,000-review chunk over three partitions and its stats record in one request', () => {
-    // about 730 KB in all, 245 KB a partition: over the old whole-request cut of 512 KiB
-    const requests = splitRequests([outputs('clean.out', 2_000, 3), stats]);
+  it('keeps outputs under 512 KiB a partition and the chunk\u2019s changelog and stats records in one request', () => {
+    // 1,400 outputs on one partition (about 510 KB) plus 200 KB of changelog on another:
+    // over the old whole-request cut of 512 KiB, which sent the stats record in a second request
+    const changelog: PartitionBatch = { topic: 'clean.changelog', messages: [{ key: 'p0', value: value(200_000, 7), partition: 0 }] };
+    const requests = splitRequests([outputs('clean.out', 1_400, 1), changelog, stats]);
     expect(requests).toHaveLength(1);
-    expect(requests[0]!.map((b) => b.topic)).toEqual(['clean.out', 'clean.stats']);
+    expect(requests[0]!.map((b) => b.topic)).toEqual(['clean.out', 'clean.changelog', 'clean.stats']);
   });
 
   it('cuts where one partition would get over its limit, keeping every record once and in order', () => {
