@@ -188,7 +188,7 @@ export class ProducerPort {
    * partition per kafkajs send (see sendEach).
    */
   async send(batches: TopicMessages[]): Promise<void> {
-    for (const request of splitRequests(await this.placed(batches.filter((b) => b.messages.length > 0)))) {
+    for (const request of await this.requests(batches)) {
       await this.deliver(request);
     }
   }
@@ -272,7 +272,7 @@ export class ProducerPort {
       await work({
         send: async (batches) => {
           // no retry here: the caller aborts and sends the whole transaction again
-          for (const request of splitRequests(await this.placed(batches.filter((b) => b.messages.length > 0)))) {
+          for (const request of await this.requests(batches)) {
             await this.sendEach(byPartition(request), (b) => tx.sendBatch({ topicMessages: [b], acks: -1 }), 'produce in transaction');
           }
         },
@@ -298,10 +298,13 @@ export class ProducerPort {
     }
   }
 
-  /** A request's records as kafkajs takes them, each with its partition when placement is on. */
-  private placed(request: TopicMessages[]): Promise<PartitionBatch[]> {
+  /** A send's records as kafkajs takes them, each with its partition when placement is on, cut into requests. */
+  private async requests(batches: TopicMessages[]): Promise<PartitionBatch[][]> {
     const { placement } = this;
-    return Promise.all(request.map(async (b) => ({ topic: b.topic, messages: placement ? await placement.place(b.topic, b.messages.map(toKafkaMessage)) : b.messages.map(toKafkaMessage) })));
+    const placed = await Promise.all(
+      batches.filter((b) => b.messages.length > 0).map(async (b) => ({ topic: b.topic, messages: placement ? await placement.place(b.topic, b.messages.map(toKafkaMessage)) : b.messages.map(toKafkaMessage) })),
+    );
+    return splitRequests(placed);
   }
 
   private check(request: PartitionBatch[], acknowledged: RecordMetadata[]): void {
