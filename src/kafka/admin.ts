@@ -1,4 +1,5 @@
-import kafkajs, { type Admin, type AclEntry } from 'kafkajs';
+import type { Admin, AclEntry } from 'kafkajs';
+import kafkajs from './kafkajs.js';
 import { ErrorCode, hasCode } from '../errors.js';
 import { withRetry } from '../util/retry.js';
 import { kafkaCall } from './errors.js';

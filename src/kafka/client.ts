@@ -1,13 +1,10 @@
-import kafkajs, { type KafkaConfig, type logCreator, type SASLOptions } from 'kafkajs';
+import type { KafkaConfig, logCreator, SASLOptions } from 'kafkajs';
+import kafkajs from './kafkajs.js';
 import { childLogger } from '../log.js';
-import { stopIdleConnectionPolling } from './idle-connections.js';
 import { kafkajsLogLevel } from './log-policy.js';
 import type { KafkaSettings } from './settings.js';
 
 const { Kafka, logLevel } = kafkajs;
-
-// before any client exists: kafkajs's idle connections would otherwise wake every millisecond
-stopIdleConnectionPolling();
 
 /** kafkajs logs go through pino, at the level kafkajsLogLevel gives them. */
 const pinoLogCreator: logCreator = () => {

@@ -1,4 +1,4 @@
-import kafkajs from 'kafkajs';
+import kafkajs from './kafkajs.js';
 import { ErrorCode, ReviewflowError, isRetriable, isReviewflowError } from '../errors.js';
 
 const { KafkaJSError, KafkaJSSASLAuthenticationError, KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSBrokerNotFound, KafkaJSNonRetriableError, KafkaJSProtocolError, KafkaJSGroupCoordinatorNotFound } =

@@ -1,5 +1,7 @@
-import kafkajs, { type Message, type PartitionMetadata, type RecordMetadata } from 'kafkajs';
+import type { Message, PartitionMetadata, RecordMetadata } from 'kafkajs';
+import kafkajs from './kafkajs.js';
 import { ErrorCode, ReviewflowError } from '../errors.js';
+import { partitionForKey } from './murmur2.js';
 
 /**
  * Guards against a kafkajs 2.2.4 defect that loses records (tulios/kafkajs#1303): across
@@ -8,9 +10,10 @@ import { ErrorCode, ReviewflowError } from '../errors.js';
  * still resolves. The two-brokers-lost fault test found it: a committed transaction whose
  * records no replica holds (docs/RELIABILITY.md).
  *
- * Every message therefore gets its partition before kafkajs sees it (kafkajs's own murmur2
- * partitioner over the topic's partition count, so keys land where they always did), and
- * an acknowledgement must name every partition the request wrote to.
+ * Every message therefore gets its partition before kafkajs sees it (the murmur2 partitioner
+ * kafkajs and the Java client use, over the topic's partition count, so keys land where
+ * they always did; kafkajs's own picks a keyless record's), and an acknowledgement must
+ * name every partition the request wrote to.
  */
 export class PartitionPlacement {
   private readonly counts = new Map<string, Promise<number>>();
@@ -22,8 +25,17 @@ export class PartitionPlacement {
   async place(topic: string, messages: Message[]): Promise<Message[]> {
     if (messages.every((m) => m.partition !== undefined && m.partition !== null)) return messages;
     const count = await this.count(topic);
+    return messages.map((m) => {
+      if (m.partition !== undefined && m.partition !== null) return m;
+      const partition = m.key !== undefined && m.key !== null ? partitionForKey(m.key, count) : this.roundRobin(topic, count, m);
+      return { ...m, partition };
+    });
+  }
+
+  /** A keyless record: kafkajs's round robin, as before placement existed. */
+  private roundRobin(topic: string, count: number, message: Message): number {
     const partitionMetadata: PartitionMetadata[] = Array.from({ length: count }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [], isr: [], partitionErrorCode: 0 }));
-    return messages.map((m) => (m.partition !== undefined && m.partition !== null ? m : { ...m, partition: this.partitioner({ topic, partitionMetadata, message: m }) }));
+    return this.partitioner({ topic, partitionMetadata, message });
   }
 
   private count(topic: string): Promise<number> {

@@ -1,13 +1,24 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import kafkajs, { type Producer, type Message, type RecordMetadata } from 'kafkajs';
+import type { ICustomPartitioner, Producer, Message, RecordMetadata } from 'kafkajs';
 import { describeError } from '../errors.js';
 import { childLogger } from '../log.js';
 import { backoffDelay, withRetry } from '../util/retry.js';
 import { isOutOfOrderSequence, isTransient, kafkaCall } from './errors.js';
+import kafkajs from './kafkajs.js';
 import { checkAcknowledged, type PartitionPlacement } from './partition-placement.js';
 import type { OutgoingMessage, PartitionOffsetCommit, TopicMessages } from './types.js';
 
 const { Partitioners } = kafkajs;
+
+/**
+ * A placed record's own partition (partition-placement.ts), else kafkajs's default
+ * (murmur2, as the Java client). The default also works out the available partitions for
+ * every record, placed or not: an array per record on every send.
+ */
+const placedPartitioner: ICustomPartitioner = () => {
+  const fallback = Partitioners.DefaultPartitioner();
+  return (args) => args.message.partition ?? fallback(args);
+};
 
 export interface ProducerOptions {
   /** Idempotent producer (no duplicates from producer retries). On by default. */
@@ -142,7 +153,7 @@ export class ProducerPort {
 
   static options(options: ProducerOptions): Parameters<InstanceType<typeof kafkajs.Kafka>['producer']>[0] {
     return {
-      createPartitioner: Partitioners.DefaultPartitioner, // murmur2, same as the Java client
+      createPartitioner: placedPartitioner,
       idempotent: options.idempotent ?? true,
       maxInFlightRequests: options.idempotent === false ? undefined : 1,
       // bounded, so a missing topic or a refused record fails instead of retrying forever;
