@@ -84,6 +84,7 @@ export class KafkaPort {
 export { AdminPort, ConsumerPort, ProducerPort };
 export type { ConsumerOptions, ProducerOptions, KafkaSettings };
 export type { TransactionScope } from './producer.js';
+export { MAX_PARTITION_BYTES, messageBytes } from './producer.js';
 export type { BatchControls, BatchHandler } from './consumer.js';
 export type { ClusterDescription, TopicDescription } from './admin.js';
 export * from './types.js';

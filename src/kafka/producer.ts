@@ -43,10 +43,11 @@ const log = childLogger({ component: 'producer' });
  * therefore cut where one partition's records would pass this, or where the whole
  * request would pass the second limit (far under the broker's socket.request.max.bytes).
  */
-const MAX_PARTITION_BYTES = 512 * 1024;
+export const MAX_PARTITION_BYTES = 512 * 1024;
 const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
-function sizeOf(m: Message): number {
+/** A record's size as the request limits above count it: value, key, and room for its framing. */
+export function messageBytes(m: { key?: Buffer | string | null; value: Buffer | string | null }): number {
   return (m.value?.length ?? 0) + (m.key?.length ?? 0) + 64;
 }
 
@@ -69,7 +70,7 @@ export function splitRequests(batches: PartitionBatch[], limits = { partitionByt
   for (const batch of batches) {
     let slice: Message[] = [];
     for (const m of batch.messages) {
-      const size = sizeOf(m);
+      const size = messageBytes(m);
       const key = `${batch.topic}\u0000${m.partition ?? '*'}`;
       if (requestBytes > 0 && ((partitionBytes.get(key) ?? 0) + size > limits.partitionBytes || requestBytes + size > limits.requestBytes)) {
         if (slice.length > 0) current.push({ topic: batch.topic, messages: slice });

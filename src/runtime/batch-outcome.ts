@@ -1,5 +1,5 @@
 import { ErrorCode, describeError, isReviewflowError } from '../errors.js';
-import type { ConsumedBatch, ConsumedMessage, OutgoingMessage } from '../kafka/index.js';
+import { messageBytes, type ConsumedBatch, type ConsumedMessage, type OutgoingMessage } from '../kafka/index.js';
 import { decode, encode, type RecordName, type RecordTypes } from '../records/index.js';
 import type { DeadLetter, Review } from '../records/types.js';
 import type { StageConfig } from '../topology/index.js';
@@ -32,6 +32,8 @@ export interface RoutedBatch {
   outputSources: number[];
   /** In a fused hand-off only (empty otherwise), for each record on the output topic, in order: its review. */
   outputReviews: Review[];
+  /** How many of the chunk's records, from its first, this outcome accounts for (see process-batch.ts). */
+  consumed: number;
 }
 
 /** Where a record read by the stage can be found again: its topic and offset. */
@@ -61,6 +63,8 @@ export class BatchOutcome {
   readonly counters = emptyCounters();
   readonly outputSources: number[] = [];
   readonly outputReviews: Review[] = [];
+  /** What the routed records weigh against a produce request's limits (messageBytes), hand-offs by their source's bytes. */
+  bytes = 0;
 
   constructor(
     private readonly batch: ConsumedBatch,
@@ -73,6 +77,7 @@ export class BatchOutcome {
   ) {}
 
   push(topic: string, message: OutgoingMessage): void {
+    this.bytes += messageBytes(message);
     const list = this.messages.get(topic);
     if (list) list.push(message);
     else this.messages.set(topic, [message]);
@@ -107,6 +112,6 @@ export class BatchOutcome {
   }
 
   routed(): RoutedBatch {
-    return { messages: this.messages, counters: this.counters, outputSources: this.outputSources, outputReviews: this.outputReviews };
+    return { messages: this.messages, counters: this.counters, outputSources: this.outputSources, outputReviews: this.outputReviews, consumed: this.counters.in };
   }
 }

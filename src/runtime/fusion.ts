@@ -12,6 +12,7 @@ import type { StageConfig, Topology } from '../topology/index.js';
 import type { OriginOf } from './batch-outcome.js';
 import type { StageCounters } from './counters.js';
 import type { HandedMessage } from './handed-record.js';
+import { nextOffsetAfter } from './process-batch.js';
 import type { Step } from './step.js';
 import { takeTopic } from './transform-step.js';
 
@@ -141,20 +142,33 @@ export interface ChainResult {
   outgoing: TopicMessages[];
   /** Each step's counters for the chunk, in chain order. */
   counters: StageCounters[];
+  /** How many of the chunk's records, from its first, the chain took: fewer when `outputBudget` cut it. */
+  consumed: number;
+  /** The chain's input position once those records are done. */
+  nextOffset: number;
 }
 
 /**
  * Runs one chunk through a chain of steps, as a StageRunner does: each fused step reads
  * the decoded reviews the step before it output (handOff), so only the chain's last
- * output and the side outputs are encoded.
+ * output and the side outputs are encoded. With `outputBudget`, the first step may take
+ * only a first part of the chunk (process-batch.ts); the steps after it read what it made
+ * of that part.
  */
-export async function runChain(steps: Step[], chunk: ConsumedBatch, o: { instance: string; nextOffset: number; now: number }): Promise<ChainResult> {
+export async function runChain(steps: Step[], chunk: ConsumedBatch, o: { instance: string; nextOffset: number; now: number; outputBudget?: number }): Promise<ChainResult> {
   const outgoing: TopicMessages[] = [];
   const counters: StageCounters[] = [];
+  const { outputBudget, ...shared } = o;
   let input = chunk;
+  let consumed = chunk.messages.length;
   for (const [i, step] of steps.entries()) {
     const next = steps[i + 1];
-    const { routed, bookkeeping } = await step.process(input, { ...o, handOff: next !== undefined });
+    const budget = i === 0 && outputBudget !== undefined ? { outputBudget } : {};
+    const { routed, bookkeeping } = await step.process(input, { ...shared, ...budget, handOff: next !== undefined });
+    if (i === 0) {
+      consumed = routed.consumed;
+      shared.nextOffset = nextOffsetAfter(chunk, consumed, o.nextOffset);
+    }
     if (next) {
       const outputs = takeTopic(routed.messages, step.stage.output);
       input = handOff({ outputs, sources: routed.outputSources, reviews: routed.outputReviews, fromHead: i === 0, head: chunk, topic: next.stage.input });
@@ -163,5 +177,5 @@ export async function runChain(steps: Step[], chunk: ConsumedBatch, o: { instanc
     outgoing.push(...bookkeeping);
     counters.push(routed.counters);
   }
-  return { outgoing, counters };
+  return { outgoing, counters, consumed, nextOffset: shared.nextOffset };
 }

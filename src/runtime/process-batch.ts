@@ -2,7 +2,7 @@ import { ErrorCode } from '../errors.js';
 import { decodeIngestValue, type WriterSchemas } from '../ingest/wire.js';
 import { encode } from '../records/index.js';
 import type { Review } from '../records/types.js';
-import type { ConsumedBatch, ConsumedMessage } from '../kafka/index.js';
+import { messageBytes, type ConsumedBatch, type ConsumedMessage } from '../kafka/index.js';
 import type { Emission, StageDescriptor, StageInput, StageState, TransformContext } from '../stages/types.js';
 import { countReason } from './counters.js';
 import { traceStep } from '../telemetry/index.js';
@@ -33,6 +33,21 @@ export interface ProcessOptions<O, S extends StageState | undefined> {
    * themselves: output records are routed without their Avro bytes (value null).
    */
   handOff?: boolean;
+  /**
+   * Ends the chunk early, before the record that could take what it routes past this many
+   * bytes (messageBytes, hand-offs by their source's bytes): the rest is left for the next
+   * chunk (`consumed` says how many were taken). Each record is assumed to route at most
+   * RESERVE_FACTOR times its own bytes plus RESERVE_BYTES. The first record is always taken.
+   */
+  outputBudget?: number;
+}
+
+const RESERVE_FACTOR = 4;
+const RESERVE_BYTES = 4_096;
+
+/** The offset the chain's input has reached once a chunk's first `consumed` records are done. */
+export function nextOffsetAfter(chunk: ConsumedBatch, consumed: number, wholeChunk: number): number {
+  return consumed >= chunk.messages.length ? wholeChunk : chunk.messages[consumed - 1]!.offset + 1;
 }
 
 /** The record key travels on: it decided the partition upstream (content hash or id). */
@@ -52,6 +67,7 @@ export function processBatch<O, S extends StageState | undefined>(batch: Consume
   const encodeOutput = p.handOff !== true;
 
   for (const consumed of batch.messages) {
+    if (p.outputBudget !== undefined && outcome.counters.in > 0 && outcome.bytes + RESERVE_FACTOR * messageBytes(consumed) + RESERVE_BYTES > p.outputBudget) break;
     outcome.counters.in++;
     // the record's span in this stage; its context travels on in the output headers
     const step = traceStep(`reviewflow.${routes.stageId}`, consumed.headers, { 'reviewflow.stage': routes.stageId, 'messaging.source.name': batch.topic, 'messaging.kafka.partition': batch.partition, 'messaging.kafka.offset': consumed.offset });
@@ -137,7 +153,10 @@ function routeEmissions(emissions: Emission[], o: { source: ConsumedMessage | un
         t.push(routes.output, { key: source ? keyOf(source, e.review) : e.review.id, value: o.encodeOutput ? encode('review', e.review) : null, headers: source?.headers });
         t.outputSources.push(source ? source.offset : -1);
         // kept only for a hand-off: holding every review of the chunk costs the GC otherwise
-        if (!o.encodeOutput) t.outputReviews.push(e.review);
+        if (!o.encodeOutput) {
+          t.outputReviews.push(e.review);
+          t.bytes += source?.value?.length ?? 0; // what the fused stages after will write is about its size
+        }
         break;
     }
   }

@@ -1,12 +1,25 @@
 import type { Logger } from 'pino';
 import { childLogger } from '../log.js';
-import type { BatchControls, ConsumedBatch, ConsumerPort, KafkaPort, TopicMessages } from '../kafka/index.js';
+import { MAX_PARTITION_BYTES, type BatchControls, type ConsumedBatch, type ConsumerPort, type KafkaPort, type TopicMessages } from '../kafka/index.js';
 import type { StageCounters } from './counters.js';
 import { BatchDelivery } from './batch-delivery.js';
 import { FailureSignal } from './failure.js';
 import { recordBatch, recordLag } from '../telemetry/index.js';
 import { runChain, type ChainResult } from './fusion.js';
 import type { Step, TrainingProgress } from './step.js';
+
+/**
+ * At-least-once, a chunk's stats record stays in step with its outputs only while both go
+ * to the broker in one produce request: a process killed between two requests of one
+ * chunk would leave outputs on the topic that no stats record counts. The producer cuts a
+ * request where one partition's records pass MAX_PARTITION_BYTES, and a chunk's outputs
+ * keep their input's keys, so they share a partition: a chunk therefore ends before its
+ * outputs could pass that. A fused chain's first stage only sees what it hands on, by the
+ * bytes it read; the stages after it may add copies, hence a third of the limit
+ * (docs/RELIABILITY.md, "One chunk, one request").
+ */
+const CHUNK_OUTPUT_BUDGET = MAX_PARTITION_BYTES;
+const FUSED_CHUNK_OUTPUT_BUDGET = Math.floor(MAX_PARTITION_BYTES / 3);
 
 export interface StageRunnerOptions {
   kafka: KafkaPort;
@@ -204,17 +217,17 @@ export class StageRunner {
 
   private async processChunks(batch: ConsumedBatch, controls: BatchControls): Promise<void> {
     const size = this.head.stage.batchSize;
-    for (let start = 0; start < batch.messages.length; start += size) {
+    for (let start = 0; start < batch.messages.length; ) {
       if (controls.isStale()) return; // a seek is pending: the rest is fetched again
       const chunk: ConsumedBatch = { ...batch, messages: batch.messages.slice(start, start + size) };
-      if (chunk.messages.length === 0) continue;
       const began = Date.now();
       await this.ensureState(batch.partition, controls);
       // the last chunk of a fetch commits past any transaction markers that ended it
       const isLast = start + size >= batch.messages.length;
       const last = chunk.messages[chunk.messages.length - 1]!;
-      const nextOffset = isLast ? Math.max(last.offset + 1, batch.lastOffset + 1) : last.offset + 1;
-      const { outgoing, counters } = await this.runSteps(chunk, nextOffset);
+      const wholeChunk = isLast ? Math.max(last.offset + 1, batch.lastOffset + 1) : last.offset + 1;
+      const { outgoing, counters, consumed, nextOffset } = await this.runSteps(chunk, wholeChunk);
+      start += consumed;
       await this.deliveryOrThrow().deliver(outgoing, { topic: batch.topic, partition: batch.partition, offset: nextOffset }, controls);
       // committed: should a later chunk fail, the partition is read again from here
       if (!controls.isStale()) controls.resolve(nextOffset);
@@ -231,9 +244,14 @@ export class StageRunner {
     }
   }
 
-  /** Runs the chunk through every step; a fused step reads what the step before it output. */
+  /**
+   * Runs the chunk through every step; a fused step reads what the step before it output.
+   * At-least-once, the chunk may end early so that its records fit one produce request
+   * (see CHUNK_OUTPUT_BUDGET); the rest of it is the next chunk.
+   */
   private runSteps(chunk: ConsumedBatch, nextOffset: number): Promise<ChainResult> {
-    return runChain(this.steps, chunk, { instance: this.o.instance, nextOffset, now: Date.now() });
+    const budget = this.o.delivery === 'at-least-once' ? { outputBudget: this.steps.length > 1 ? FUSED_CHUNK_OUTPUT_BUDGET : CHUNK_OUTPUT_BUDGET } : {};
+    return runChain(this.steps, chunk, { instance: this.o.instance, nextOffset, now: Date.now(), ...budget });
   }
 
   private deliveryOrThrow(): BatchDelivery {

@@ -50,6 +50,8 @@ export interface StepProcessOptions {
   nextOffset: number;
   now: number;
   handOff?: boolean;
+  /** The chain's first step may end the chunk early to keep its records within this many bytes (process-batch.ts). */
+  outputBudget?: number;
 }
 
 /**
@@ -68,7 +70,9 @@ export interface Step {
   restore(partitions: number[]): Promise<void>;
   /**
    * `nextOffset` is the chain's input position once the chunk is done. `handOff`: a fused
-   * stage reads this step's output in memory, so its output records need no bytes.
+   * stage reads this step's output in memory, so its output records need no bytes. A step
+   * that takes only the chunk's first `routed.consumed` records (an `outputBudget` cut)
+   * accounts up to the offset after the last of them.
    */
   process(chunk: ConsumedBatch, o: StepProcessOptions): StepResult | Promise<StepResult>;
   /** Counts a chunk once its records are delivered and committed. */

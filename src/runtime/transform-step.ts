@@ -8,7 +8,7 @@ import type { AnyStageDescriptor } from '../stages/registry.js';
 import { accumulate, changelogMessages, freshContext, restorePartitions, statsMessage } from './partition-state.js';
 import { PartitionedStep } from './partitioned-step.js';
 import { stageRoutes, type OriginOf, type StageRoutes } from './batch-outcome.js';
-import { processBatch } from './process-batch.js';
+import { nextOffsetAfter, processBatch } from './process-batch.js';
 import type { Step, StepProcessOptions, StepResult } from './step.js';
 
 const NO_WRITERS: WriterSchemas = new Map();
@@ -76,8 +76,9 @@ export class TransformStep extends PartitionedStep<StageState | undefined> imple
       ...(writers ? { writers } : {}),
       flushAt: o.now,
       ...(o.handOff === true ? { handOff: true } : {}),
+      ...(o.outputBudget !== undefined ? { outputBudget: o.outputBudget } : {}),
     });
-    accumulate(ctx, routed.counters, o.nextOffset);
+    accumulate(ctx, routed.counters, nextOffsetAfter(chunk, routed.consumed, o.nextOffset));
     const bookkeeping: TopicMessages[] = [
       { topic: this.changelog, messages: changelogMessages(ctx, chunk.partition) },
       { topic: this.stats, messages: [statsMessage(ctx, chunk.partition, o.now)] },

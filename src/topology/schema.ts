@@ -89,7 +89,7 @@ export const stageSchema = z
     /** Consumer group; default `<topology name>.<stage id>`. */
     group: z.string().min(1).optional(),
     instances: z.number().int().min(1).max(64).default(1),
-    /** Records per batch handed to the transform (bounded memory per partition). */
+    /** At most this many records per chunk handed to the transform (bounded memory per partition); at-least-once a chunk also ends before its outputs pass one produce request's 512 KiB per partition. */
     batchSize: z.number().int().min(1).max(100_000).default(2_000),
     /**
      * How long the group waits for a silent member before moving its partitions. Lower

@@ -2,13 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ErrorCode, fatal } from '../../../src/errors.js';
-import type { ConsumedBatch, ConsumedMessage } from '../../../src/kafka/index.js';
+import { messageBytes, type ConsumedBatch, type ConsumedMessage } from '../../../src/kafka/index.js';
 import { decode, encode } from '../../../src/records/index.js';
 import type { RawReview, Review } from '../../../src/records/types.js';
 import { identityHolds } from '../../../src/runtime/counters.js';
 import { FANOUT, fusedOrigin, handOff } from '../../../src/runtime/fusion.js';
 import type { OriginOf, RoutedBatch, StageRoutes } from '../../../src/runtime/batch-outcome.js';
-import { processBatch } from '../../../src/runtime/process-batch.js';
+import { nextOffsetAfter, processBatch } from '../../../src/runtime/process-batch.js';
 import type { Emission, StageDescriptor, StageInput } from '../../../src/stages/types.js';
 
 const NOW = 1_700_000_123_000;
@@ -251,5 +251,51 @@ describe('processBatch with a decoded hand-off', () => {
     expect([counters.in, counters.deadLettered]).toEqual([3, 3]);
     const letters = (messages.get('orders.dlq') ?? []).map((m) => decode('dead-letter', m.value as Buffer));
     expect(letters.map((l) => l.value)).toEqual(viaBytes.messages.map((m) => m.value));
+  });
+});
+
+describe('processBatch with an output budget', () => {
+  const long = (i: number): string => `review ${i} ${'lovely screen and fast delivery '.repeat(60)}`; // about 1.9 kB
+  const inputs = Array.from({ length: 40 }, (_, i) => (i === 7 ? 'twice' : i === 9 ? 'boom' : long(i)));
+  const runWithin = (budget: number, batch = batchOf(inputs)): RoutedBatch =>
+    processBatch(batch, { stage: triage, options: {}, state: undefined, routes: ROUTES, instance: 'test-0', now: () => NOW, outputBudget: budget });
+  const routedBytes = (r: RoutedBatch): number => [...r.messages.values()].flat().reduce((n, m) => n + messageBytes(m), 0);
+
+  it('processBatch ends the chunk before a record that could take its records past the budget, and accounts for exactly the records it took', () => {
+    for (const budget of [20_000, 40_000, 65_000]) {
+      const routed = runWithin(budget);
+      expect(routed.consumed).toBeGreaterThan(0);
+      expect(routed.consumed).toBeLessThan(inputs.length);
+      expect(routed.counters.in).toBe(routed.consumed);
+      expect(identityHolds(routed.counters)).toBe(true);
+      expect(routedBytes(routed)).toBeLessThanOrEqual(budget);
+      // the outputs come from the first `consumed` records only
+      expect(Math.max(...routed.outputSources)).toBe(100 + routed.consumed - 1);
+    }
+    expect(runWithin(40_000).consumed).toBeGreaterThan(runWithin(20_000).consumed);
+  });
+
+  it('processBatch takes the whole chunk when it fits, and always its first record', () => {
+    expect(runWithin(10_000_000).consumed).toBe(inputs.length);
+    expect(runWithin(1).consumed).toBe(1);
+  });
+
+  it('processBatch resumed where the budget cut it gives the same records as one uncut run', () => {
+    const whole = run(batchOf(inputs));
+    const parts: RoutedBatch[] = [];
+    for (let start = 0; start < inputs.length; ) {
+      const part = runWithin(25_000, batchOf(inputs.slice(start), 100 + start));
+      parts.push(part);
+      start += part.consumed;
+    }
+    expect(parts.length).toBeGreaterThan(2);
+    for (const topic of whole.messages.keys()) expect(parts.flatMap((p) => p.messages.get(topic) ?? [])).toEqual(whole.messages.get(topic));
+    expect(parts.reduce((n, p) => n + p.counters.in, 0)).toBe(inputs.length);
+  });
+
+  it('nextOffsetAfter gives the offset after the last record taken, or the whole chunk’s when all were', () => {
+    const batch = batchOf(['a', 'b', 'c'], 10);
+    expect(nextOffsetAfter(batch, 2, 99)).toBe(12);
+    expect(nextOffsetAfter(batch, 3, 99)).toBe(99);
   });
 });
