@@ -12,7 +12,7 @@ describe('kafkajs loaded through src/kafka/kafkajs.ts', () => {
 
     const { kafkajsFixes } = await import('../../../src/kafka/kafkajs.js');
     const { groupMessagesPerPartition } = await import('../../../src/kafka/linear-grouping.js');
-    expect(kafkajsFixes).toEqual({ linearGrouping: 'installed', idleTimerStopped: true });
+    expect(kafkajsFixes).toEqual({ linearGrouping: 'installed', onePassProduceEncoding: 'installed', idleTimerStopped: true });
     expect(require('kafkajs/src/producer/groupMessagesPerPartition.js')).toBe(groupMessagesPerPartition);
 
     let seed = 3;
