@@ -1,4 +1,4 @@
-import Module from 'node:module';
+import { putInModuleCache } from './module-cache.js';
 
 interface GroupingInput<M> {
   topic: string;
@@ -41,10 +41,6 @@ export function installLinearGrouping(require: NodeJS.Require): 'installed' | 't
   }
   if (require.cache[groupingPath]?.exports === groupMessagesPerPartition) return 'installed';
   if (require.cache[sendMessagesPath]) return 'too-late';
-  const linear = new Module(groupingPath);
-  linear.filename = groupingPath;
-  linear.loaded = true;
-  linear.exports = groupMessagesPerPartition;
-  require.cache[groupingPath] = linear;
+  putInModuleCache(require, groupingPath, groupMessagesPerPartition);
   return 'installed';
 }

@@ -1,4 +1,4 @@
-import Module from 'node:module';
+import { putInModuleCache } from './module-cache.js';
 
 /**
  * Encodes a produce request in one pass into one buffer, byte for byte what kafkajs 2.2.4
@@ -313,10 +313,6 @@ export function installProduceEncoding(require: NodeJS.Require): 'installed' | '
     },
     { onePass: true },
   );
-  const module = new Module(v3Path);
-  module.filename = v3Path;
-  module.loaded = true;
-  module.exports = onePass;
-  require.cache[v3Path] = module;
+  putInModuleCache(require, v3Path, onePass);
   return 'installed';
 }
