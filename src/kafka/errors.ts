@@ -117,6 +117,11 @@ export function isTransient(err: unknown): boolean {
   return root instanceof KafkaJSError && root.retriable;
 }
 
+/** Whether kafkajs already retried this failure itself until its retries ran out. */
+export function kafkajsGaveUp(err: unknown): boolean {
+  return (isReviewflowError(err) ? err.cause : err) instanceof KafkaJSNumberOfRetriesExceeded;
+}
+
 /** Runs a Kafka call and rethrows its failure as a ReviewflowError. */
 export async function kafkaCall<T>(action: string, fn: () => Promise<T>): Promise<T> {
   try {

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ICustomPartitioner, Producer, Message, RecordMetadata } from 'kafkajs';
-import { describeError } from '../errors.js';
+import { describeError, isRetriable } from '../errors.js';
 import { childLogger } from '../log.js';
 import { backoffDelay, withRetry } from '../util/retry.js';
-import { isOutOfOrderSequence, isTransient, kafkaCall } from './errors.js';
+import { isOutOfOrderSequence, isTransient, kafkaCall, kafkajsGaveUp } from './errors.js';
 import kafkajs from './kafkajs.js';
 import { checkAcknowledged, type PartitionPlacement } from './partition-placement.js';
 import type { OutgoingMessage, PartitionOffsetCommit, TopicMessages } from './types.js';
@@ -165,16 +165,26 @@ export class ProducerPort {
   }
 
   /**
-   * Connects; a broker that just died leaves stale metadata for a few seconds, so
-   * retriable failures retry. A transactional producer also registers its transactional
-   * id, which makes the coordinator finish any transaction an earlier producer with this
-   * id left open (after a crash, or before a reset): the group's committed offsets are
-   * settled before anything is read.
+   * Connects; retriable failures retry. A transactional producer also registers its
+   * transactional id, which makes the coordinator finish any transaction an earlier
+   * producer with this id left open (after a crash, or before a reset): the group's
+   * committed offsets are settled before anything is read.
    */
   async connect(): Promise<void> {
     if (this.connected) return;
     const retry = { attempts: 4, baseMs: 1_000, maxMs: 5_000 };
-    await withRetry(() => kafkaCall('connect producer', () => this.producer.connect()), retry);
+    // A broker that just died stays in the metadata until the cluster fences it (9 s by
+    // default) and may be the one kafkajs asks for a producer id, which kafkajs does not
+    // retry and asks again from the metadata it keeps: each retry starts a fresh producer
+    // (fresh metadata), and those retries outlast the fencing. A cluster kafkajs already
+    // retried for some 30 s gets the usual few more rounds.
+    let rounds = 0;
+    await withRetry(() => kafkaCall('connect producer', () => this.producer.connect()), {
+      ...retry,
+      attempts: 8,
+      retryIf: (err) => isRetriable(err) && (!kafkajsGaveUp(err) || ++rounds < retry.attempts),
+      onRetry: () => void this.dropProducer(),
+    });
     // kafkajs registers the id at the first transaction: an empty one (whose abort sends nothing) registers it now
     if (this.transactional) {
       await withRetry(async () => {
@@ -252,13 +262,18 @@ export class ProducerPort {
    * committed is settled.
    */
   async reset(): Promise<void> {
+    this.replaced++;
+    await this.dropProducer();
+    await this.connect();
+  }
+
+  /** Swaps in a new, unconnected kafkajs producer; the old one's state is what we drop. */
+  private async dropProducer(): Promise<void> {
     const old = this.producer;
     this.producer = this.create();
     this.connected = false;
-    this.replaced++;
-    // the old producer's connections may already be gone; its state is what we drop
+    // its connections may already be gone
     await kafkaCall('disconnect producer', () => old.disconnect()).catch((err: unknown) => void err);
-    await this.connect();
   }
 
   /**
