@@ -22,14 +22,19 @@ export class PartitionPlacement {
   /** `partitionCount` asks the cluster; each topic's answer is kept for the process's life. */
   constructor(private readonly partitionCount: (topic: string) => Promise<number>) {}
 
+  /**
+   * Gives every message without a partition its partition, in place (the producer hands
+   * it the messages it has just made for kafkajs: a copy per record would cost more than
+   * the hash), and returns them.
+   */
   async place(topic: string, messages: Message[]): Promise<Message[]> {
     if (messages.every((m) => m.partition !== undefined && m.partition !== null)) return messages;
     const count = await this.count(topic);
-    return messages.map((m) => {
-      if (m.partition !== undefined && m.partition !== null) return m;
-      const partition = m.key !== undefined && m.key !== null ? partitionForKey(m.key, count) : this.roundRobin(topic, count, m);
-      return { ...m, partition };
-    });
+    for (const m of messages) {
+      if (m.partition !== undefined && m.partition !== null) continue;
+      m.partition = m.key !== undefined && m.key !== null ? partitionForKey(m.key, count) : this.roundRobin(topic, count, m);
+    }
+    return messages;
   }
 
   /** A keyless record: kafkajs's round robin, as before placement existed. */

@@ -66,23 +66,32 @@ export function splitRequests(batches: PartitionBatch[], limits = { partitionByt
   const requests: PartitionBatch[][] = [];
   let current: PartitionBatch[] = [];
   let requestBytes = 0;
-  const partitionBytes = new Map<string, number>();
+  // topic → partition (-1: not placed) → bytes in the current request
+  const partitionBytes = new Map<string, Map<number, number>>();
+  const bytesOf = (topic: string): Map<number, number> => {
+    let topicBytes = partitionBytes.get(topic);
+    if (!topicBytes) partitionBytes.set(topic, (topicBytes = new Map()));
+    return topicBytes;
+  };
   for (const batch of batches) {
     let slice: Message[] = [];
+    let topicBytes = bytesOf(batch.topic);
     for (const m of batch.messages) {
       const size = messageBytes(m);
-      const key = `${batch.topic}\u0000${m.partition ?? '*'}`;
-      if (requestBytes > 0 && ((partitionBytes.get(key) ?? 0) + size > limits.partitionBytes || requestBytes + size > limits.requestBytes)) {
+      const partition = m.partition ?? -1;
+      const before = topicBytes.get(partition) ?? 0;
+      if (requestBytes > 0 && (before + size > limits.partitionBytes || requestBytes + size > limits.requestBytes)) {
         if (slice.length > 0) current.push({ topic: batch.topic, messages: slice });
         requests.push(current);
         current = [];
         slice = [];
         requestBytes = 0;
         partitionBytes.clear();
+        topicBytes = bytesOf(batch.topic);
       }
       slice.push(m);
       requestBytes += size;
-      partitionBytes.set(key, (partitionBytes.get(key) ?? 0) + size);
+      topicBytes.set(partition, (topicBytes.get(partition) ?? 0) + size);
     }
     if (slice.length > 0) current.push({ topic: batch.topic, messages: slice });
   }
