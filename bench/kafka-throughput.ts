@@ -39,6 +39,12 @@ export interface PassResult {
   /** recordsPerSec / raw pass-through recordsPerSec (same start-to-done definition). */
   ratioToRaw: number;
   output: number;
+  /**
+   * This process's CPU (user + system) over the pass, per input record: the work a record
+   * costs the client, which the machine's load moves far less than records/s. The
+   * broker's CPU is not in it.
+   */
+  cpuMicrosPerRecord: number;
   /** Set when the pass stopped making progress before reading all its input. */
   stalled?: string;
 }
@@ -93,6 +99,12 @@ async function waitFor(done: () => boolean, what: string): Promise<void> {
   }
 }
 
+/** Microseconds of this process's CPU since `from` (a process.cpuUsage()), per record. */
+function cpuMicrosPerRecord(from: NodeJS.CpuUsage, records: number): number {
+  const used = process.cpuUsage(from);
+  return (used.user + used.system) / Math.max(1, records);
+}
+
 /** The baseline: consume, re-produce the same bytes, commit once the produce is acknowledged. */
 export async function rawPassThrough(kafka: KafkaPort, o: { input: string; output: string; group: string; expected: number }): Promise<Omit<PassResult, 'ratioToRaw'>> {
   const producer = kafka.producer();
@@ -101,6 +113,7 @@ export async function rawPassThrough(kafka: KafkaPort, o: { input: string; outpu
   let seen = 0;
   let first = 0;
   let last = 0;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   await consumer.run(async (batch, controls) => {
     if (seen === 0) first = performance.now();
@@ -111,6 +124,7 @@ export async function rawPassThrough(kafka: KafkaPort, o: { input: string; outpu
     last = performance.now();
   });
   await waitFor(() => seen >= o.expected, 'raw pass-through');
+  const cpuPerRecord = cpuMicrosPerRecord(cpu, seen);
   await consumer.stop();
   await producer.disconnect();
   const seconds = (last - started) / 1000;
@@ -120,6 +134,7 @@ export async function rawPassThrough(kafka: KafkaPort, o: { input: string; outpu
     seconds,
     recordsPerSec: seen / seconds,
     firstToLastRecordsPerSec: seen / ((last - first) / 1000),
+    cpuMicrosPerRecord: cpuPerRecord,
     output: await topicSize(kafka, o.output),
   };
 }
@@ -179,6 +194,7 @@ function stageTopics(stage: StageConfig): TopicSpec[] {
  */
 async function stagePass(kafka: KafkaPort, stage: StageConfig, expected: number): Promise<Omit<PassResult, 'ratioToRaw'>> {
   const runner = new StageRunner({ kafka, steps: [new TransformStep(stage, getStage(stage.kind), kafka)], delivery: 'at-least-once', instance: 'bench' });
+  const cpu = process.cpuUsage();
   const started = performance.now();
   let lastIn = 0;
   let lastProgress = started;
@@ -193,9 +209,10 @@ async function stagePass(kafka: KafkaPort, stage: StageConfig, expected: number)
   }, `stage ${stage.kind}`);
   const seconds = (lastProgress - started) / 1000;
   const records = runner.progress().session.in;
+  const cpuPerRecord = cpuMicrosPerRecord(cpu, records);
   await runner.stop();
   const stall = stalled ? { stalled: `no progress for ${STALL_MS / 1000} s after ${records} of ${expected} records; rate is up to the stall` } : {};
-  return { name: `${stage.kind} (StageRunner, at-least-once)`, records, seconds, recordsPerSec: records / seconds, output: await topicSize(kafka, stage.output), ...stall };
+  return { name: `${stage.kind} (StageRunner, at-least-once)`, records, seconds, recordsPerSec: records / seconds, cpuMicrosPerRecord: cpuPerRecord, output: await topicSize(kafka, stage.output), ...stall };
 }
 
 /** Apache Kafka's producer tool: what the broker takes from a fast client on this machine. */

@@ -86,6 +86,11 @@ function kafkaFigures(k: KafkaThroughputResult): Figure[] {
   for (const s of stages) {
     figures.push({ bench: 'kafka', name: s.name, value: s.recordsPerSec, unit: 'records/s', baseline: { name: 'raw pass-through', value: raw.recordsPerSec }, ratio: s.ratioToRaw, note: `${s.records} in → ${s.output} out${s.stalled ? `; STALLED: ${s.stalled}` : ''}` });
   }
+  // CPU per record moves far less with the machine's load than records/s does
+  for (const s of k.passes) {
+    const cpu = { bench: 'kafka', name: `${s.name}: client CPU per record`, value: s.cpuMicrosPerRecord, unit: 'µs' };
+    figures.push(s === raw ? cpu : { ...cpu, baseline: { name: 'raw pass-through', value: raw.cpuMicrosPerRecord }, ratio: s.cpuMicrosPerRecord / raw.cpuMicrosPerRecord });
+  }
   const c = k.ceiling;
   if (c.status === 'ok') {
     figures.push({ bench: 'kafka', name: `ProducerPerformance ceiling (${c.recordSize} B records, acks=all)`, value: c.recordsPerSec, unit: 'records/s', note: `${c.mbPerSec} MB/s, ${c.avgLatencyMs} ms avg latency` });
