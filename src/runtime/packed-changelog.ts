@@ -37,20 +37,23 @@ export class PackedChangelog {
 
   /** Packs one chunk's changes under a new, increasing `seq` (the chunk's next input offset). */
   write(changes: Array<[string, string | null]>, seq: number): PackedWrite {
-    const entries = new Map<string, string | null>(changes);
+    // the changes as given unless copied-forward values join them: no copy per chunk
+    let all = changes;
+    let written: Map<string, string | null> | undefined;
     const tombstones: string[] = [];
     // clean from the oldest: drop dead deltas, copy a nearly dead one's few values forward
     for (const [oldest, keys] of this.live) {
       if (keys.size > COPY_FORWARD_MAX) break;
-      for (const key of keys) if (!entries.has(key)) entries.set(key, this.latest.get(key)!.value);
+      written ??= new Map(changes);
+      for (const key of keys) if (!written.has(key)) written.set(key, this.latest.get(key)!.value);
       this.live.delete(oldest);
       tombstones.push(`${DELTA_PREFIX}${oldest}`);
     }
-    const all = [...entries];
+    if (written) all = [...written];
     const deltas: PackedWrite['deltas'] = [];
     for (let part = 0; part * MAX_ENTRIES_PER_DELTA < all.length; part++) {
       const id = `${seq}.${part}`;
-      const slice = all.slice(part * MAX_ENTRIES_PER_DELTA, (part + 1) * MAX_ENTRIES_PER_DELTA);
+      const slice = all.length <= MAX_ENTRIES_PER_DELTA ? all : all.slice(part * MAX_ENTRIES_PER_DELTA, (part + 1) * MAX_ENTRIES_PER_DELTA);
       this.record(id, slice);
       deltas.push({ key: `${DELTA_PREFIX}${id}`, value: JSON.stringify(slice) });
     }
@@ -85,8 +88,10 @@ export class PackedChangelog {
     for (const [key, value] of entries) {
       const previous = this.latest.get(key);
       if (previous) this.live.get(previous.id)?.delete(key);
-      if (value === null) this.latest.delete(key); // deleted: no delta holds it live
-      else {
+      if (value === null) {
+        this.latest.delete(key); // deleted: no delta holds it live
+        keys.delete(key); // written earlier in these same entries
+      } else {
         this.latest.set(key, { id, value });
         keys.add(key);
       }

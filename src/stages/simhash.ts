@@ -1,4 +1,4 @@
-import { fmix32 } from '../util/hash.js';
+import { fmix32, hex64 } from '../util/hash.js';
 
 /**
  * 64-bit SimHash (Charikar 2002) over word unigrams and bigrams, as two 32-bit halves.
@@ -81,7 +81,7 @@ function popcount32(value: number): number {
 }
 
 export function fingerprintKey(fp: Fingerprint): string {
-  return (fp.hi >>> 0).toString(16).padStart(8, '0') + (fp.lo >>> 0).toString(16).padStart(8, '0');
+  return hex64(fp.hi, fp.lo);
 }
 
 export function parseFingerprintKey(key: string): Fingerprint {

@@ -43,7 +43,7 @@ export function hash64Hex(text: string): string {
   }
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return hex32(h2) + hex32(h1);
+  return hex64(h2, h1);
 }
 
 /** 32-bit FNV-1a with a murmur3 finaliser, so nearby strings spread over all bits. */
@@ -53,8 +53,20 @@ export function hash32(text: string, seed = 0): number {
   return fmix32(h);
 }
 
-export function hex32(value: number): string {
-  return (value >>> 0).toString(16).padStart(8, '0');
+const HEX_DIGITS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+
+/**
+ * Two 32-bit lanes as 16 lower-case hex digits, high lane first: one string built from
+ * char codes, where `toString(16).padStart` per lane made four (a dedup key per record).
+ */
+export function hex64(hi: number, lo: number): string {
+  const d = HEX_DIGITS;
+  return String.fromCharCode(
+    d[(hi >>> 28) & 15]!, d[(hi >>> 24) & 15]!, d[(hi >>> 20) & 15]!, d[(hi >>> 16) & 15]!,
+    d[(hi >>> 12) & 15]!, d[(hi >>> 8) & 15]!, d[(hi >>> 4) & 15]!, d[hi & 15]!,
+    d[(lo >>> 28) & 15]!, d[(lo >>> 24) & 15]!, d[(lo >>> 20) & 15]!, d[(lo >>> 16) & 15]!,
+    d[(lo >>> 12) & 15]!, d[(lo >>> 8) & 15]!, d[(lo >>> 4) & 15]!, d[lo & 15]!,
+  );
 }
 
 // The featurizer's hashing: seeded FNV-1a finished with fmix32, so the low bits (the bucket) are well mixed.

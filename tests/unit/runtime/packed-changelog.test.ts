@@ -85,4 +85,20 @@ describe('packed changelog', () => {
   it('packed changelog passes records of the older per-key format through unchanged', () => {
     expect(new PackedChangelog().restore('h:abc', '0:12')).toEqual([['h:abc', '0:12']]);
   });
+
+  it('packed changelog takes a key written twice in one chunk (a state that does not coalesce) as its last write', () => {
+    const packed = new PackedChangelog();
+    const log: LogRecord[] = [];
+    const write = (changes: Array<[string, string | null]>, seq: number): void => {
+      const w = packed.write(changes, seq);
+      log.push(...w.deltas, ...w.tombstones.map((key) => ({ key, value: null })));
+    };
+    write([['a', '1'], ['a', null], ['b', '2'], ['b', '3']], 1);
+    // a later chunk cleans the first delta: only b's last value is copied forward, a stays deleted
+    for (let seq = 2; seq < 5; seq++) write([[`k${seq}`, 'x']], seq);
+    const state = new Map<string, string>();
+    for (const r of compacted(log)) for (const [k, v] of new PackedChangelog().restore(r.key, r.value)) v === null ? state.delete(k) : state.set(k, v);
+    expect(state.get('a')).toBeUndefined();
+    expect(state.get('b')).toBe('3');
+  });
 });
