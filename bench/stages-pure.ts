@@ -2,6 +2,9 @@
  * Throughput of the pure stage transforms (no Kafka) over the real review data in
  * ../shared/data, one core. Two shapes: the records as they are (60–120 characters on
  * average) and 200–1,000 character reviews made by joining consecutive real sentences.
+ * Two generated sets beside them: all HTML with a third carrying PII (clean's markup and
+ * PII paths), and the very records the Kafka, e2e and compute-ceiling benches move (the
+ * generator's default mix), which bound what those benches' ratios can reach.
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +15,7 @@ import { cleanStage } from '../src/stages/clean.js';
 import { gateStage } from '../src/stages/gate.js';
 import { preloadSynonyms } from '../src/stages/wordnet-synonyms.js';
 import { generateReviews } from '../src/generate/generator.js';
+import { resolveLimits, validateReview } from '../src/ingest/index.js';
 import type { Emission, InputPosition } from '../src/stages/types.js';
 
 export interface PureStageResult {
@@ -49,6 +53,21 @@ function messyReviews(count: number): RawReview[] {
   for (const g of generateReviews({ count, seed: 7, htmlRate: 1, piiRate: 0.33, invalidRate: 0 })) {
     if (typeof g.text !== 'string') continue;
     out.push({ id: g.id, text: g.text, label: g.label ?? null, rating: null, source: g.source, ingestedAt: 0 });
+  }
+  return out;
+}
+
+/**
+ * The compute-ceiling bench's backlog (generator seed 11, default mix, ingest validation
+ * applied): what each stage costs there with no Avro, state restore or Kafka around it.
+ */
+function benchMixReviews(count: number): RawReview[] {
+  const limits = resolveLimits(undefined);
+  const out: RawReview[] = [];
+  let line = 0;
+  for (const g of generateReviews({ count, seed: 11 })) {
+    const checked = validateReview(g, { line: ++line, limits, now: Date.now(), defaultSource: 'bench' });
+    if (checked.ok) out.push(checked.record);
   }
   return out;
 }
@@ -135,6 +154,7 @@ export async function benchPureStages(): Promise<PureStageResult[]> {
     ...benchDataset('real records (rt-polarity + uci)', raw),
     ...benchDataset('joined 200-1000 chars', longReviews(raw)),
     ...benchDataset('generated, all HTML, 1/3 with PII', messyReviews(5_000)),
+    ...benchDataset("generated, the Kafka benches' mix", benchMixReviews(5_000)),
   ];
 }
 
