@@ -8,6 +8,8 @@ const LEVEL_WORDS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'inf
 /** Fields shown elsewhere in the line, or of no use to a reader. */
 const NOT_DETAILS = new Set(['level', 'time', 'app', 'pid', 'hostname', 'msg', 'err', 'error', 'stage', 'component', 'topic', 'partition', 'instance', 'stack', 'timestamp', 'logger', 'clientId']);
 const MAX_VALUE_CHARS = 80;
+/** The reason is what a reader acts on (which broker refused, say): it gets more room than a field. */
+const MAX_REASON_CHARS = 200;
 
 type LogRecord = Record<string, unknown>;
 
@@ -15,8 +17,8 @@ function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();
 }
 
-function clip(text: string): string {
-  return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
+function clip(text: string, max = MAX_VALUE_CHARS): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 function clock(time: unknown): string {
@@ -32,11 +34,11 @@ function where(record: LogRecord): string {
   return parts.length > 0 ? `[${parts.join(' ')}] ` : '';
 }
 
-/** Why, when the record carries an error (pino's serialized `err`, or an `error` text). */
+/** Why, when the record carries an error (pino's serialized `err`, an `err` already described as text, or an `error` text). */
 function reason(record: LogRecord): string {
-  const err = record.err as { message?: unknown } | undefined;
-  const message = typeof err?.message === 'string' ? err.message : typeof record.error === 'string' ? record.error : undefined;
-  return message ? `: ${clip(oneLine(message))}` : '';
+  const err = record.err as { message?: unknown } | string | undefined;
+  const message = typeof err === 'string' ? err : typeof err?.message === 'string' ? err.message : typeof record.error === 'string' ? record.error : undefined;
+  return message ? `: ${clip(oneLine(message), MAX_REASON_CHARS)}` : '';
 }
 
 function scalar(value: unknown): string | undefined {

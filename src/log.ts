@@ -65,4 +65,20 @@ export function childLogger(bindings: Record<string, unknown>): Logger {
   return rootLogger().child(bindings);
 }
 
+/**
+ * A child for a module-level constant. A child taken at import time belongs to the root of
+ * that moment, which is the silent default: ES modules are imported before the CLI
+ * configures logging, so such a child never printed. This one is taken from the root
+ * of each call's time, and kept until the root changes.
+ */
+export function moduleLogger(bindings: Record<string, unknown>): () => Logger {
+  let parent: Logger | undefined;
+  let child: Logger | undefined;
+  return () => {
+    const current = rootLogger();
+    if (current !== parent || child === undefined) [parent, child] = [current, current.child(bindings)];
+    return child;
+  };
+}
+
 export type { Logger };

@@ -8,14 +8,14 @@ import { ConsumerPort, type ConsumerOptions } from './consumer.js';
 import { kafkaCall } from './errors.js';
 import { PartitionPlacement } from './partition-placement.js';
 import { describeError, ErrorCode, ReviewflowError } from '../errors.js';
-import { childLogger } from '../log.js';
+import { moduleLogger } from '../log.js';
 import { withRetry } from '../util/retry.js';
 import { ProducerPort, type ProducerOptions } from './producer.js';
 import type { KafkaSettings } from './settings.js';
 import { readRange, readToEnd, type RangeBatchHandler, type Reader, type ReadRangeOptions, type ReadToEndOptions } from './read.js';
 import type { ConsumedMessage } from './types.js';
 
-const log = childLogger({ component: 'kafka' });
+const log = moduleLogger({ component: 'kafka' });
 
 /**
  * A topic created a moment ago can be unknown to the broker asked for its metadata for
@@ -27,7 +27,7 @@ const PARTITION_COUNT_RETRY = {
   attempts: 8,
   baseMs: 500,
   maxMs: 4_000,
-  onRetry: (err: unknown, attempt: number, delayMs: number) => log.warn({ attempt, delayMs, err: describeError(err) }, 'topic metadata not available yet; asking again'),
+  onRetry: (err: unknown, attempt: number, delayMs: number) => log().warn({ attempt, delayMs, err: describeError(err) }, 'topic metadata not available yet; asking again'),
 };
 
 export class KafkaPort {

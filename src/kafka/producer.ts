@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ICustomPartitioner, Producer, Message, RecordMetadata } from 'kafkajs';
 import { describeError, isRetriable } from '../errors.js';
-import { childLogger } from '../log.js';
+import { moduleLogger } from '../log.js';
 import { backoffDelay, withRetry } from '../util/retry.js';
 import { isOutOfOrderSequence, isTransient, kafkaCall, kafkajsGaveUp } from './errors.js';
 import kafkajs from './kafkajs.js';
@@ -35,7 +35,7 @@ export interface ProducerOptions {
 }
 
 const DEFAULT_DELIVERY_TIMEOUT_MS = 120_000;
-const log = childLogger({ component: 'producer' });
+const log = moduleLogger({ component: 'producer' });
 
 /**
  * kafkajs puts all of a request's records for one partition into one record batch, and
@@ -192,7 +192,11 @@ export class ProducerPort {
       ...retry,
       attempts: 8,
       retryIf: (err) => isRetriable(err) && (!kafkajsGaveUp(err) || ++rounds < retry.attempts),
-      onRetry: () => void this.dropProducer(),
+      onRetry: (err, attempt, delayMs) => {
+        // kafkajs logs its own retries at debug: without this a CLI run facing a down broker says nothing for minutes
+        log().warn({ attempt, delayMs, err: describeError(err) }, 'producer could not connect; trying again with a fresh producer');
+        void this.dropProducer();
+      },
     });
     // kafkajs registers the id at the first transaction: an empty one (whose abort sends nothing) registers it now
     if (this.transactional) {
@@ -241,7 +245,7 @@ export class ProducerPort {
         }
         const delay = backoffDelay(attempt, 500, 5_000);
         if (!isTransient(err) || Date.now() + delay > deadline || this.retriesStopped) throw err;
-        log.warn({ topics: request.map((b) => b.topic), attempt, delayMs: delay, err: describeError(err) }, 'produce failed; sending the request again');
+        log().warn({ topics: request.map((b) => b.topic), attempt, delayMs: delay, err: describeError(err) }, 'produce failed; sending the request again');
         await sleep(delay);
       }
     }

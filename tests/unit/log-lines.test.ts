@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { plainLogLine } from '../../src/log-lines.js';
-import { configureLogging } from '../../src/log.js';
+import { childLogger, configureLogging, moduleLogger } from '../../src/log.js';
 import { divertStderrLines, writeStderrLine } from '../../src/stderr-lines.js';
 
 const at = new Date(2026, 11, 1, 21, 46, 3).getTime();
@@ -15,6 +15,11 @@ describe('plainLogLine', () => {
   it('plainLogLine names the component when no stage is bound and lists simple fields only', () => {
     const line = plainLogLine({ level: 50, time: at, component: 'kafkajs', error: 'Connection error', retryCount: 3, partitions: [0, 1], session: { in: 1 }, msg: 'Crash' });
     expect(line).toBe('21:46:03 error [kafkajs] Crash: Connection error (retryCount=3, partitions=0,1)');
+  });
+
+  it('plainLogLine words an error given as text (describeError) as the reason', () => {
+    const line = plainLogLine({ level: 40, time: at, component: 'producer', attempt: 1, err: 'Connection error: connect ECONNREFUSED 127.0.0.1:1', msg: 'producer could not connect' });
+    expect(line).toBe('21:46:03 warning [producer] producer could not connect: Connection error: connect ECONNREFUSED 127.0.0.1:1 (attempt=1)');
   });
 
   it('plainLogLine clips long values', () => {
@@ -46,6 +51,31 @@ describe('configureLogging', () => {
     const { destination, text } = captured();
     configureLogging({ level: 'info', destination }).info({ partitions: [0] }, 'partitions assigned');
     expect(JSON.parse(text())).toMatchObject({ level: 30, msg: 'partitions assigned', partitions: [0] });
+  });
+});
+
+describe('moduleLogger', () => {
+  afterEach(() => configureLogging({ level: 'silent' }));
+
+  it('moduleLogger taken before logging is configured writes where it was configured later, as a child taken then does not', () => {
+    configureLogging({ level: 'silent' }); // what an import finds: the silent default
+    const atImport = childLogger({ component: 'producer' });
+    const log = moduleLogger({ component: 'producer' });
+    log().warn('before configuring');
+    let text = '';
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        text += chunk.toString();
+        done();
+      },
+    });
+    configureLogging({ level: 'warn', destination });
+    atImport.warn('lost');
+    log().warn('producer could not connect');
+    expect(text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual([
+      expect.objectContaining({ component: 'producer', msg: 'producer could not connect' }),
+    ]);
+    expect(log()).toBe(log()); // one child per root, not one per call
   });
 });
 
