@@ -17,6 +17,7 @@ import { generateReviews } from '../src/generate/index.js';
 import { contentKey, resolveLimits, validateReview } from '../src/ingest/index.js';
 import type { ConsumedBatch, ConsumedMessage, KafkaPort, OutgoingMessage } from '../src/kafka/index.js';
 import { decode, encode } from '../src/records/index.js';
+import type { RawReview } from '../src/records/types.js';
 import type { StageConfig, Topology } from '../src/topology/index.js';
 import { loadTopology } from '../src/topology/index.js';
 import { TransformStep, takeTopic } from '../src/runtime/transform-step.js';
@@ -77,26 +78,32 @@ function partitionOf(key: string, partitions: number): number {
 }
 
 /**
- * The e2e backlog as the ingest topic holds it: `produceBacklog` sends chunks of 5,000
- * generated events through IngestProducer, which validates each (line = index in the
- * chunk + 1, source 'bench'), keys it by content and Avro-encodes it.
+ * The e2e backlog's reviews as the ingest topic holds them: `produceBacklog` sends chunks
+ * of 5,000 generated events through IngestProducer, which validates each (line = index in
+ * the chunk + 1, source 'bench'). The pure-stage bench times the transforms on these too.
  */
-function rawBacklog(count: number, partitions: number): ConsumedMessage[][] {
+export function backlogReviews(count: number): RawReview[] {
   const limits = resolveLimits(undefined);
   const events = generateReviews({ count: Number.MAX_SAFE_INTEGER, seed: 11 });
-  const byPartition: ConsumedMessage[][] = Array.from({ length: partitions }, () => []);
-  let produced = 0;
-  while (produced < count) {
+  const out: RawReview[] = [];
+  while (out.length < count) {
     const now = Date.now();
-    const size = Math.min(5_000, count - produced);
+    const size = Math.min(5_000, count - out.length);
     for (let index = 0; index < size; index++) {
       const result = validateReview(events.next().value, { line: index + 1, limits, now, defaultSource: 'bench' });
-      if (!result.ok) continue;
-      const key = contentKey(result.record.text);
-      const list = byPartition[partitionOf(key, partitions)]!;
-      list.push({ key: Buffer.from(key), value: encode('review-raw', result.record), headers: {}, offset: list.length, timestamp: now });
-      produced++;
+      if (result.ok) out.push(result.record);
     }
+  }
+  return out;
+}
+
+/** The backlog keyed by content and Avro-encoded, in the partitions its keys hash to. */
+function rawBacklog(count: number, partitions: number): ConsumedMessage[][] {
+  const byPartition: ConsumedMessage[][] = Array.from({ length: partitions }, () => []);
+  for (const record of backlogReviews(count)) {
+    const key = contentKey(record.text);
+    const list = byPartition[partitionOf(key, partitions)]!;
+    list.push({ key: Buffer.from(key), value: encode('review-raw', record), headers: {}, offset: list.length, timestamp: record.ingestedAt });
   }
   return byPartition;
 }

@@ -3,8 +3,8 @@
  * ../shared/data, one core. Two shapes: the records as they are (60–120 characters on
  * average) and 200–1,000 character reviews made by joining consecutive real sentences.
  * Two generated sets beside them: all HTML with a third carrying PII (clean's markup and
- * PII paths), and the very records the Kafka, e2e and compute-ceiling benches move (the
- * generator's default mix), which bound what those benches' ratios can reach.
+ * PII paths), and the e2e and compute-ceiling benches' backlog (the generator's default
+ * mix, which the Kafka bench draws from too), which bounds what those benches' ratios can reach.
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,8 +15,8 @@ import { cleanStage } from '../src/stages/clean.js';
 import { gateStage } from '../src/stages/gate.js';
 import { preloadSynonyms } from '../src/stages/wordnet-synonyms.js';
 import { generateReviews } from '../src/generate/generator.js';
-import { resolveLimits, validateReview } from '../src/ingest/index.js';
 import type { Emission, InputPosition } from '../src/stages/types.js';
+import { backlogReviews } from './compute-ceiling.js';
 
 export interface PureStageResult {
   stage: string;
@@ -53,21 +53,6 @@ function messyReviews(count: number): RawReview[] {
   for (const g of generateReviews({ count, seed: 7, htmlRate: 1, piiRate: 0.33, invalidRate: 0 })) {
     if (typeof g.text !== 'string') continue;
     out.push({ id: g.id, text: g.text, label: g.label ?? null, rating: null, source: g.source, ingestedAt: 0 });
-  }
-  return out;
-}
-
-/**
- * The compute-ceiling bench's backlog (generator seed 11, default mix, ingest validation
- * applied): what each stage costs there with no Avro, state restore or Kafka around it.
- */
-function benchMixReviews(count: number): RawReview[] {
-  const limits = resolveLimits(undefined);
-  const out: RawReview[] = [];
-  let line = 0;
-  for (const g of generateReviews({ count, seed: 11 })) {
-    const checked = validateReview(g, { line: ++line, limits, now: Date.now(), defaultSource: 'bench' });
-    if (checked.ok) out.push(checked.record);
   }
   return out;
 }
@@ -154,7 +139,7 @@ export async function benchPureStages(): Promise<PureStageResult[]> {
     ...benchDataset('real records (rt-polarity + uci)', raw),
     ...benchDataset('joined 200-1000 chars', longReviews(raw)),
     ...benchDataset('generated, all HTML, 1/3 with PII', messyReviews(5_000)),
-    ...benchDataset("generated, the Kafka benches' mix", benchMixReviews(5_000)),
+    ...benchDataset("generated, the Kafka benches' mix", backlogReviews(5_000)),
   ];
 }
 

@@ -28,17 +28,19 @@ describe('plainLogLine', () => {
   });
 });
 
+/** A destination that keeps what the logger writes. */
+function captured(): { destination: Writable; text: () => string } {
+  let text = '';
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
+  return { destination, text: () => text };
+}
+
 describe('configureLogging', () => {
-  const captured = (): { destination: Writable; text: () => string } => {
-    let text = '';
-    const destination = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        text += chunk.toString();
-        done();
-      },
-    });
-    return { destination, text: () => text };
-  };
   afterEach(() => configureLogging({ level: 'silent' }));
 
   it('configureLogging in the pretty format writes plain words with secrets still redacted', () => {
@@ -62,17 +64,11 @@ describe('moduleLogger', () => {
     const atImport = childLogger({ component: 'producer' });
     const log = moduleLogger({ component: 'producer' });
     log().warn('before configuring');
-    let text = '';
-    const destination = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        text += chunk.toString();
-        done();
-      },
-    });
+    const { destination, text } = captured();
     configureLogging({ level: 'warn', destination });
     atImport.warn('lost');
     log().warn('producer could not connect');
-    expect(text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual([
+    expect(text().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual([
       expect.objectContaining({ component: 'producer', msg: 'producer could not connect' }),
     ]);
     expect(log()).toBe(log()); // one child per root, not one per call
